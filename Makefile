@@ -1,0 +1,40 @@
+# The course's two commands (see README.md):
+#   make lab    set up .venv if needed, then open JupyterLab on the notebooks
+#   make test   set up .venv if needed, then run every unit test and every notebook
+# Set-up runs again only when requirements.txt or pyproject.toml change.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.course-installed
+LAB_ARGS ?=
+# JupyterLab refuses to run as root without this flag (containers, CI).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test setup check-clean strip
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadscope
+
+setup: $(STAMP)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ is needed, this is " + sys.version' \
+	  || { echo "Install Python 3.10 or newer, or run: make PYTHON=python3.11 ..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -r requirements.txt
+	$(BIN)/python -m pip install --no-deps -e .
+	$(BIN)/python -m lstm_course.environment --install-lab-settings
+	touch $(STAMP)
+
+# Notebooks are committed without outputs, execution counts or widget state.
+check-clean: $(STAMP)
+	$(BIN)/python .ci/notebooks_clean.py notebooks
+
+strip: $(STAMP)
+	$(BIN)/python .ci/notebooks_clean.py --fix notebooks

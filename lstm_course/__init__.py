@@ -1,0 +1,18 @@
+"""Helpers behind the notebooks of the course "LSTM, gate by gate".
+
+One module per topic:
+
+- ``activations``: sigmoid and tanh, stable for any input.
+- ``validate``: the shape and value checks every public function uses.
+- ``cell``: one LSTM cell step in NumPy (torch's gate order i, f, g, o).
+- ``torch_interop``: copy weights between ``torch.nn.LSTMCell`` and NumPy.
+- ``memory``: a one-unit cell run over time, and the half-life of its memory.
+- ``story``: the "remember the character" worked example.
+- ``diagram``: the cell drawn with matplotlib, gates opening with their values.
+- ``plots``: the static pictures of notebook 01.
+- ``playgrounds``: slider callbacks (plain functions) and the panel that wires them.
+- ``exercises``: checkers that say pass, or which part is wrong.
+- ``environment``: the set-up check of notebook 00 and JupyterLab's settings.
+"""
+
+__version__ = "0.1.0"

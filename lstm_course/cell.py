@@ -1,0 +1,119 @@
+"""One step of an LSTM cell in NumPy, with the names the equations use.
+
+    i_t = sigmoid(W_ii x_t + b_ii + W_hi h_{t-1} + b_hi)      input gate
+    f_t = sigmoid(W_if x_t + b_if + W_hf h_{t-1} + b_hf)      forget gate
+    g_t = tanh   (W_ig x_t + b_ig + W_hg h_{t-1} + b_hg)      candidate cell state
+    o_t = sigmoid(W_io x_t + b_io + W_ho h_{t-1} + b_ho)      output gate
+    c_t = f_t * c_{t-1} + i_t * g_t                           cell state
+    h_t = o_t * tanh(c_t)                                     hidden state
+
+The four gates' weights are stacked in torch's order (i, f, g, o):
+``W_ih`` is (4H, D), ``W_hh`` is (4H, H), and each of the two biases
+``b_ih``, ``b_hh`` is (4H,), exactly as in ``torch.nn.LSTMCell``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .activations import sigmoid, tanh
+from .validate import as_array, check_shape
+
+GATE_ORDER = ("i", "f", "g", "o")
+
+
+class CellParams(NamedTuple):
+    """The weights of one cell: W_ih (4H, D), W_hh (4H, H), b_ih (4H,), b_hh (4H,)."""
+
+    W_ih: np.ndarray
+    W_hh: np.ndarray
+    b_ih: np.ndarray
+    b_hh: np.ndarray
+
+
+class CellCache(NamedTuple):
+    """Everything one forward step computed; shapes (H,) or (B, H), x_t (D,) or (B, D)."""
+
+    x_t: np.ndarray
+    h_prev: np.ndarray
+    c_prev: np.ndarray
+    i_t: np.ndarray
+    f_t: np.ndarray
+    g_t: np.ndarray
+    o_t: np.ndarray
+    c_t: np.ndarray
+    h_t: np.ndarray
+
+
+def init_cell_params(input_size: int, hidden_size: int, rng: np.random.Generator | int | None = None) -> CellParams:
+    """Random weights drawn like torch: uniform in [-1/sqrt(H), 1/sqrt(H)]."""
+    for name, n in (("input_size", input_size), ("hidden_size", hidden_size)):
+        if not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"{name} must be a positive integer, got {n!r}")
+    rng = np.random.default_rng(rng)
+    k = 1.0 / np.sqrt(hidden_size)
+    H4 = 4 * hidden_size
+    return CellParams(
+        W_ih=rng.uniform(-k, k, (H4, input_size)),
+        W_hh=rng.uniform(-k, k, (H4, hidden_size)),
+        b_ih=rng.uniform(-k, k, H4),
+        b_hh=rng.uniform(-k, k, H4),
+    )
+
+
+def split_gates(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Split stacked pre-activations (..., 4H) into the four (..., H) blocks, order i, f, g, o."""
+    if z.shape[-1] % 4:
+        raise ValueError(f"stacked gates need a last axis of 4H, got {z.shape[-1]}")
+    return tuple(np.split(z, 4, axis=-1))  # type: ignore[return-value]
+
+
+def cell_from_gates(f_t, i_t, g_t, o_t, c_prev) -> tuple[np.ndarray, np.ndarray]:
+    """The cell's last two lines, from gate values that are already known.
+
+    c_t = f_t * c_{t-1} + i_t * g_t;  h_t = o_t * tanh(c_t).
+    All five inputs must have the same shape (scalars allowed); returns (c_t, h_t).
+    """
+    f_t, i_t, g_t, o_t, c_prev = (as_array(n, v) for n, v in
+                                  (("f_t", f_t), ("i_t", i_t), ("g_t", g_t), ("o_t", o_t), ("c_prev", c_prev)))
+    for name, a in (("i_t", i_t), ("g_t", g_t), ("o_t", o_t), ("c_prev", c_prev)):
+        check_shape(name, a, f_t.shape)
+    c_t = f_t * c_prev + i_t * g_t
+    h_t = o_t * tanh(c_t)
+    return c_t, h_t
+
+
+def lstm_cell_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih=None, b_hh=None) -> tuple[np.ndarray, np.ndarray, CellCache]:
+    """One LSTM step. Returns ``(h_t, c_t, cache)``.
+
+    Shapes: x_t (D,) or (B, D); h_prev and c_prev (H,) or (B, H), batched
+    like x_t; W_ih (4H, D); W_hh (4H, H); b_ih and b_hh (4H,) or None (no bias).
+    """
+    W_hh = as_array("W_hh", W_hh, ndim=2)
+    H = W_hh.shape[1]
+    if W_hh.shape[0] != 4 * H:
+        raise ValueError(f"W_hh must have shape (4H, H) = ({4 * H}, {H}), got {W_hh.shape}")
+    W_ih = as_array("W_ih", W_ih, ndim=2)
+    if W_ih.shape[0] != 4 * H:
+        raise ValueError(f"W_ih must have shape (4H, D) = ({4 * H}, D), got {W_ih.shape}")
+    D = W_ih.shape[1]
+    x_t = as_array("x_t", x_t, ndim=(1, 2))
+    batch = x_t.shape[:-1]
+    check_shape("x_t", x_t, (*batch, D))
+    h_prev = as_array("h_prev", h_prev)
+    check_shape("h_prev", h_prev, (*batch, H))
+    c_prev = as_array("c_prev", c_prev)
+    check_shape("c_prev", c_prev, (*batch, H))
+    z = x_t @ W_ih.T + h_prev @ W_hh.T
+    for name, b in (("b_ih", b_ih), ("b_hh", b_hh)):
+        if b is not None:
+            b = as_array(name, b)
+            check_shape(name, b, (4 * H,))
+            z = z + b
+    z_i, z_f, z_g, z_o = split_gates(z)
+    i_t, f_t, g_t, o_t = sigmoid(z_i), sigmoid(z_f), tanh(z_g), sigmoid(z_o)
+    c_t = f_t * c_prev + i_t * g_t
+    h_t = o_t * tanh(c_t)
+    return h_t, c_t, CellCache(x_t, h_prev, c_prev, i_t, f_t, g_t, o_t, c_t, h_t)

@@ -1,0 +1,147 @@
+"""Is this machine ready for the course? And JupyterLab's settings for it.
+
+``setup_checks()`` is what notebook 00 shows a classroom: Python, each
+required package against requirements.txt, the GPU, and JupyterLab's
+widget setting. ``install_lab_overrides()`` writes that setting into the
+environment (``python -m lstm_course.environment --install-lab-settings``).
+
+Why the setting: JupyterLab 4.4+ with ipykernel 7 sends widget messages to a
+kernel subshell, where a figure drawn from a slider callback can race with
+cell execution and come out broken (jupyterlab issue #19719). With
+``commsOverSubshells`` set to ``disabled``, callbacks run in order on the
+main shell, as they did before.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+SUBSHELL_PLUGIN = "@jupyterlab/apputils-extension:kernels-settings"
+LAB_OVERRIDES = {SUBSHELL_PLUGIN: {"commsOverSubshells": "disabled"}}
+REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
+
+
+@dataclass(frozen=True)
+class SetupCheck:
+    """One line of the set-up report: what was checked, whether it is fine, and how to fix it if not."""
+
+    name: str
+    ok: bool
+    found: str
+    fix: str = ""
+
+
+def overrides_path(prefix: str | Path | None = None) -> Path:
+    """Where JupyterLab reads setting overrides for an environment: <prefix>/share/jupyter/lab/settings/overrides.json."""
+    return Path(prefix or sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+
+
+def install_lab_overrides(prefix: str | Path | None = None) -> Path:
+    """Merge ``LAB_OVERRIDES`` into the environment's overrides.json (other settings kept); returns its path."""
+    path = overrides_path(prefix)
+    current = {}
+    if path.exists():
+        try:
+            current = json.loads(path.read_text(encoding="utf-8") or "{}")
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path} is not valid JSON ({exc}); fix or remove it, then run this again") from None
+    for plugin, settings in LAB_OVERRIDES.items():
+        current.setdefault(plugin, {}).update(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(current, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def lab_overrides_installed(prefix: str | Path | None = None) -> bool:
+    """True if the environment's overrides.json holds every setting of ``LAB_OVERRIDES``."""
+    path = overrides_path(prefix)
+    try:
+        current = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return False
+    return all(current.get(p, {}).get(k) == v for p, s in LAB_OVERRIDES.items() for k, v in s.items())
+
+
+def read_requirements(path: Path = REQUIREMENTS) -> list[str]:
+    """The requirement lines of requirements.txt, comments and blanks dropped."""
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line]
+
+
+def package_checks(requirements: list[str]) -> list[SetupCheck]:
+    """One check per requirement: installed, and at a version the requirement allows."""
+    from packaging.requirements import Requirement
+
+    checks = []
+    for line in requirements:
+        req = Requirement(line)
+        try:
+            version = metadata.version(req.name)
+        except metadata.PackageNotFoundError:
+            checks.append(SetupCheck(req.name, False, "not installed", f"pip install '{line}'"))
+            continue
+        ok = req.specifier.contains(version.split("+")[0], prereleases=True)
+        checks.append(SetupCheck(req.name, ok, version, "" if ok else f"pip install '{line}'"))
+    return checks
+
+
+def gpu_check() -> SetupCheck:
+    """Which accelerator torch sees. Not having one is fine: every notebook runs on the CPU."""
+    import torch
+
+    if torch.cuda.is_available():
+        return SetupCheck("GPU", True, f"CUDA: {torch.cuda.get_device_name(0)}")
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return SetupCheck("GPU", True, "Apple MPS")
+    return SetupCheck("GPU", True, "none (the CPU is used; every notebook runs on it)",
+                      "optional: README.md, section GPU, installs a CUDA build of torch")
+
+
+def setup_checks() -> list[SetupCheck]:
+    """Everything notebook 00 reports."""
+    py = sys.version_info
+    checks = [SetupCheck("Python", py >= (3, 10), sys.version.split()[0], "install Python 3.10 or newer")]
+    if REQUIREMENTS.exists():
+        checks += package_checks(read_requirements())
+    else:
+        checks.append(SetupCheck("requirements.txt", False, "not found next to lstm_course",
+                                 "install the course from its repository: pip install -e ."))
+    if all(c.ok for c in checks if c.name == "torch"):
+        checks.append(gpu_check())
+    checks.append(SetupCheck(
+        "JupyterLab widget setting", lab_overrides_installed(),
+        "commsOverSubshells = disabled" if lab_overrides_installed() else f"not set in {overrides_path()}",
+        "run `make lab`, or: python -m lstm_course.environment --install-lab-settings, then restart JupyterLab"))
+    return checks
+
+
+def report_html(checks: list[SetupCheck]) -> str:
+    """The checks as an HTML table with a tick or a cross and the fix."""
+    rows = "".join(
+        f"<tr><td>{'✅' if c.ok else '❌'}</td><td>{html.escape(c.name)}</td><td>{html.escape(c.found)}</td>"
+        f"<td>{html.escape(c.fix)}</td></tr>" for c in checks)
+    return f"<table><tr><th></th><th>check</th><th>found</th><th>what to do</th></tr>{rows}</table>"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lstm_course.environment", description=__doc__.split("\n")[0])
+    parser.add_argument("--install-lab-settings", action="store_true",
+                        help="write JupyterLab's commsOverSubshells=disabled override into this environment")
+    args = parser.parse_args(argv)
+    if args.install_lab_settings:
+        print(f"JupyterLab settings override written: {install_lab_overrides()}")
+        return 0
+    checks = setup_checks()
+    for c in checks:
+        print(f"{'ok  ' if c.ok else 'FIX '} {c.name:28} {c.found}" + (f"  ->  {c.fix}" if c.fix and not c.ok else ""))
+    return 0 if all(c.ok for c in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

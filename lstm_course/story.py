@@ -1,0 +1,69 @@
+"""The source article's story, made computable.
+
+"If a story mentions a girl called Xiaohong at the start, you must remember
+who she is when she comes back." Here one LSTM unit with hand-set weights
+reads a sentence word by word (one-hot inputs). Its cell state holds one
+fact, "who the story is about": +1 for Xiaohong, -1 for Xiaoming. A name
+closes the forget gate (drop the old fact) and opens the input gate (write
+the new one); other words keep the fact and write nothing; a pronoun opens
+the output gate, so h_t reveals the fact exactly when it is needed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .cell import CellParams, lstm_cell_forward
+
+OPEN, SHUT = 6.0, -6.0   # pre-activations: sigmoid(6) = 0.998, sigmoid(-6) = 0.002
+
+# word -> pre-activations of (i, f, g, o), torch's gate order
+ROLES = {
+    "name+": (OPEN, SHUT, 3.0, SHUT),    # write +1, forget the old fact
+    "name-": (OPEN, SHUT, -3.0, SHUT),   # write -1, forget the old fact
+    "filler": (SHUT, OPEN, 0.0, SHUT),   # keep the fact, write nothing, say nothing
+    "pronoun": (SHUT, OPEN, 0.0, OPEN),  # keep the fact and read it out
+}
+WORDS = {
+    "Xiaohong": "name+", "Xiaoming": "name-",
+    "she": "pronoun", "he": "pronoun", "her": "pronoun", "him": "pronoun",
+}
+STORY_KEEP = "Xiaohong went to the market early and bought apples , then she".split()
+STORY_SWITCH = "Xiaohong went to the market early and met Xiaoming , then he".split()
+
+
+def vocabulary(*sentences: list[str]) -> list[str]:
+    """Sorted distinct words of the sentences (the one-hot positions)."""
+    return sorted({w for s in sentences for w in s})
+
+
+def story_params(vocab: list[str], forget_on_filler: float = OPEN) -> CellParams:
+    """Hand-set weights of a one-unit cell (H = 1, D = len(vocab)).
+
+    ``forget_on_filler`` is the forget gate's pre-activation on ordinary
+    words: large keeps the fact, 0 gives f = 0.5, a leaky memory.
+    """
+    W_ih = np.zeros((4, len(vocab)))
+    for col, word in enumerate(vocab):
+        role = WORDS.get(word, "filler")
+        W_ih[:, col] = ROLES[role]
+        if role == "filler":
+            W_ih[1, col] = forget_on_filler
+    zeros = np.zeros(4)
+    return CellParams(W_ih, np.zeros((4, 1)), zeros, zeros.copy())
+
+
+def run_story(words: list[str], vocab: list[str], params: CellParams) -> dict[str, np.ndarray]:
+    """Feed ``words`` one-hot through the cell; returns i, f, g, o, c, h, each (T,)."""
+    unknown = [w for w in words if w not in vocab]
+    if unknown:
+        raise ValueError(f"words not in the vocabulary: {unknown}")
+    h, c = np.zeros(1), np.zeros(1)
+    trace: dict[str, list[float]] = {k: [] for k in ("i", "f", "g", "o", "c", "h")}
+    for word in words:
+        x = np.zeros(len(vocab))
+        x[vocab.index(word)] = 1.0
+        h, c, cache = lstm_cell_forward(x, h, c, *params)
+        for k, v in zip(("i", "f", "g", "o", "c", "h"), (cache.i_t, cache.f_t, cache.g_t, cache.o_t, c, h)):
+            trace[k].append(float(v[0]))
+    return {k: np.array(v) for k, v in trace.items()}
