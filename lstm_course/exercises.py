@@ -17,7 +17,7 @@ from .cell import CellParams, lstm_cell_forward
 TOL = 1e-8
 
 
-@dataclass
+@dataclass(repr=False)
 class CheckResult:
     """The verdict of a checker: ``passed`` and, if not, one line per wrong part."""
 
@@ -27,6 +27,9 @@ class CheckResult:
 
     def __bool__(self) -> bool:
         return self.passed
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def __str__(self) -> str:
         if self.passed:

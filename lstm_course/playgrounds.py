@@ -135,6 +135,10 @@ class LivePanel(widgets.VBox):
     def __init__(self, view: Callable[..., View], controls: dict[str, widgets.ValueWidget]):
         if not controls:
             raise ValueError("a panel needs at least one control")
+        for name, control in controls.items():
+            if not (isinstance(control, widgets.Widget) and control.has_trait("value")):
+                raise ValueError(f"control {name!r} must be a widget with a value (e.g. a FloatSlider), "
+                                 f"got {type(control).__name__}; fix other arguments with functools.partial")
         self.view, self.controls = view, controls
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="760px"))
         self.readout = widgets.HTML()

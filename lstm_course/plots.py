@@ -63,5 +63,5 @@ def plot_over_time(ax: Axes, traces: dict[str, np.ndarray], labels: Sequence[str
         ax.set_xticks(np.arange(1, len(labels) + 1), labels, rotation=45, ha="right")
     ax.axhline(0, color="#d1d5db", lw=0.8)
     ax.set_xlabel("" if labels is not None else "step t")
-    ax.legend(fontsize=8, ncols=min(len(traces), 6), loc="best")
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
     ax.set_title(title)

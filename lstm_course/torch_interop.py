@@ -6,6 +6,7 @@ import numpy as np
 import torch
 
 from .cell import CellParams
+from .validate import as_array, check_shape
 
 
 def cell_params_from_torch(cell: torch.nn.LSTMCell) -> CellParams:
@@ -22,13 +23,17 @@ def cell_params_from_torch(cell: torch.nn.LSTMCell) -> CellParams:
 
 
 def torch_cell_from_params(params: CellParams, dtype: torch.dtype = torch.float64) -> torch.nn.LSTMCell:
-    """A new ``nn.LSTMCell`` holding ``params`` (gate order i, f, g, o, two biases)."""
-    H4, D = np.shape(params.W_ih)
-    if H4 % 4 or np.shape(params.W_hh) != (H4, H4 // 4):
-        raise ValueError(f"W_hh must have shape ({H4}, {H4 // 4}) to match W_ih {np.shape(params.W_ih)}, "
-                         f"got {np.shape(params.W_hh)}")
+    """A new ``nn.LSTMCell`` holding ``params`` = (W_ih (4H, D), W_hh (4H, H), b_ih (4H,), b_hh (4H,))."""
+    if len(params) != 4:
+        raise ValueError(f"params must be (W_ih, W_hh, b_ih, b_hh), got {len(params)} arrays")
+    W_ih, W_hh, b_ih, b_hh = (as_array(n, p) for n, p in zip(CellParams._fields, params))
+    if W_ih.ndim != 2 or W_ih.shape[0] % 4:
+        raise ValueError(f"W_ih must have shape (4H, D), got {W_ih.shape}")
+    H4, D = W_ih.shape
+    for name, arr, shape in (("W_hh", W_hh, (H4, H4 // 4)), ("b_ih", b_ih, (H4,)), ("b_hh", b_hh, (H4,))):
+        check_shape(name, arr, shape)
     cell = torch.nn.LSTMCell(D, H4 // 4, dtype=dtype)
     with torch.no_grad():
-        for name, value in zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), params):
-            getattr(cell, name).copy_(torch.as_tensor(np.asarray(value)))
+        for name, value in zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (W_ih, W_hh, b_ih, b_hh)):
+            getattr(cell, name).copy_(torch.from_numpy(value))
     return cell

@@ -1,0 +1,55 @@
+"""Notebook 00's set-up checks and the JupyterLab override the lab command installs."""
+
+import json
+import sys
+
+import pytest
+
+from lstm_course import environment
+
+
+def test_overrides_written_merged_and_detected(tmp_path):
+    path = environment.overrides_path(tmp_path)
+    assert not environment.lab_overrides_installed(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"},
+                                environment.SUBSHELL_PLUGIN: {"commsOverSubshells": "perCommTarget", "x": 1}}))
+    environment.install_lab_overrides(tmp_path)
+    written = json.loads(path.read_text())
+    assert written[environment.SUBSHELL_PLUGIN] == {"commsOverSubshells": "disabled", "x": 1}
+    assert written["@jupyterlab/apputils-extension:themes"] == {"theme": "JupyterLab Dark"}   # kept
+    assert environment.lab_overrides_installed(tmp_path)
+
+
+def test_broken_overrides_file_is_a_clear_error(tmp_path):
+    path = environment.overrides_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    with pytest.raises(ValueError, match="overrides.json is not valid JSON"):
+        environment.install_lab_overrides(tmp_path)
+    assert not environment.lab_overrides_installed(tmp_path)
+
+
+def test_the_setting_name_exists_in_installed_jupyterlab():
+    schema = (environment.overrides_path().parents[1] / "schemas" / "@jupyterlab" / "apputils-extension"
+              / "kernels-settings.json")
+    prop = json.loads(schema.read_text())["properties"]["commsOverSubshells"]
+    assert "disabled" in [choice["const"] for choice in prop["oneOf"]]
+
+
+def test_this_environment_passes_every_check():
+    failed = [c for c in environment.setup_checks() if not c.ok]
+    assert not failed, failed
+
+
+def test_package_checks_report_missing_and_out_of_range():
+    missing, old = environment.package_checks(["surely-not-installed-pkg>=1", "numpy<1.0"])
+    assert not missing.ok and missing.found == "not installed" and "pip install" in missing.fix
+    assert not old.ok and old.fix == "pip install 'numpy<1.0'"
+
+
+def test_cli_installs_into_the_current_prefix(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    assert environment.main(["--install-lab-settings"]) == 0
+    assert environment.lab_overrides_installed(tmp_path)
+    assert str(tmp_path) in capsys.readouterr().out

@@ -1,0 +1,65 @@
+"""Half-life of a constant forget gate, the RNN recap, and the story sequence."""
+
+import math
+
+import numpy as np
+import pytest
+
+from lstm_course import memory, story
+
+
+@pytest.mark.parametrize("f", [0.3, 0.5, 0.7, 0.9, 0.95, 0.99, 0.999])
+def test_half_life_matches_simulation(f):
+    c = memory.run_scalar_cell(f, 1.0, memory.pulse(8000))
+    tau = memory.half_life(f)
+    assert memory.steps_to_fraction(c, start=1) == math.ceil(tau)
+    assert c[math.ceil(tau)] > 0.5 * c[1] >= c[1 + math.ceil(tau)]   # one step earlier it was still above half
+
+
+@pytest.mark.parametrize("k", [1, 2, 5, 20])
+def test_whole_half_life_halves_exactly(k):
+    f = 0.5 ** (1 / k)
+    c = memory.run_scalar_cell(f, 0.7, memory.pulse(3 * k + 2))
+    assert memory.half_life(f) == pytest.approx(k, rel=1e-12)
+    assert c[1 + k] == pytest.approx(c[1] / 2, rel=1e-12) and c[1 + 2 * k] == pytest.approx(c[1] / 4, rel=1e-12)
+
+
+def test_half_life_edges_and_errors():
+    assert memory.half_life(0.0) == 0.0 and memory.half_life(1.0) == math.inf
+    with pytest.raises(ValueError, match=r"f must be in \[0.0, 1.0\], got 1.2"):
+        memory.half_life(1.2)
+    with pytest.raises(ValueError, match=r"i must be in \[0.0, 1.0\], got -0.1"):
+        memory.run_scalar_cell(0.5, -0.1, [1.0])
+    with pytest.raises(ValueError, match="g must be 1-D"):
+        memory.run_scalar_cell(0.5, 0.5, np.ones((2, 2)))
+    with pytest.raises(ValueError, match=r"at must be in \[1, 3\], got 4"):
+        memory.pulse(3, at=4)
+    with pytest.raises(ValueError, match=r"start must be an index into c \(0 to 2\), got 3"):
+        memory.steps_to_fraction([1.0, 0.5, 0.2], start=3)
+    assert memory.steps_to_fraction([1.0, 1.0, 1.0], start=0) is None
+
+
+def test_plain_rnn_fades_or_latches():
+    x = memory.pulse(30)
+    fading, latched = memory.run_scalar_rnn(0.5, 1.0, x), memory.run_scalar_rnn(1.5, 1.0, x)
+    assert abs(fading[-1]) < 1e-6
+    assert latched[-1] > 0.8 and abs(latched[-1] - latched[-2]) < 1e-9
+
+
+def test_story_keeps_and_switches_the_fact():
+    vocab = story.vocabulary(story.STORY_KEEP, story.STORY_SWITCH)
+    params = story.story_params(vocab)
+    keep = story.run_story(story.STORY_KEEP, vocab, params)
+    switch = story.run_story(story.STORY_SWITCH, vocab, params)
+    assert keep["h"][-1] > 0.5 and switch["h"][-1] < -0.5
+    at_new_name = story.STORY_SWITCH.index("Xiaoming")
+    assert switch["f"][at_new_name] < 0.01 and switch["i"][at_new_name] > 0.99
+    assert np.all(keep["f"][1:] > 0.99)          # ordinary words keep the fact
+    leaky = story.run_story(story.STORY_KEEP, vocab, story.story_params(vocab, forget_on_filler=0.0))
+    assert abs(leaky["h"][-1]) < 0.05
+
+
+def test_story_rejects_unknown_words():
+    vocab = story.vocabulary(story.STORY_KEEP)
+    with pytest.raises(ValueError, match=r"words not in the vocabulary: \['Xiaoming'\]"):
+        story.run_story(["Xiaohong", "Xiaoming"], vocab, story.story_params(vocab))

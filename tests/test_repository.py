@@ -1,0 +1,93 @@
+"""The repository keeps its promises: pinned requirements, the two README commands, notebook structure."""
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def requirement_lines():
+    lines = (l.split("#", 1)[0].strip() for l in (ROOT / "requirements.txt").read_text().splitlines())
+    return [l for l in lines if l]
+
+
+def test_environment_yml_installs_the_same_set_as_requirements():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_sections = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
+    assert len(pip_sections) == 1
+    assert pip_sections[0] == requirement_lines()
+    assert "pip" in env["dependencies"]
+
+
+def test_requirements_are_bounded_and_torch_is_pinned():
+    lines = requirement_lines()
+    assert "torch==2.13.0" in lines
+    for name in ("jupyterlab", "torch", "numpy", "matplotlib", "ipywidgets", "nbval"):
+        assert any(re.match(rf"{name}\b", l) for l in lines), name
+    for line in lines:
+        assert "==" in line or "<" in line, f"unbounded requirement: {line}"
+
+
+def test_readme_quick_start_has_the_two_make_commands():
+    readme = (ROOT / "README.md").read_text()
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"^make \w+$", quick, flags=re.M)
+    assert commands == ["make lab", "make test"]
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("lab", "test", "check-clean"):
+        assert re.search(rf"^{target}:", makefile, flags=re.M), target
+
+
+def test_ci_runs_only_what_the_readme_documents():
+    steps = [l for l in (ROOT / ".ci" / "run").read_text().splitlines() if l and not l.startswith(("#", "set ", "cd "))]
+    assert steps == ["make check-clean", "make test"]
+    readme = (ROOT / "README.md").read_text()
+    assert all(s in readme for s in steps)
+
+
+def test_readme_lists_every_notebook_in_order():
+    readme = (ROOT / "README.md").read_text()
+    listed = re.findall(r"\[(\d\d_[\w]+\.ipynb)\]", readme)
+    assert sorted(set(listed)) == [p.name for p in NOTEBOOKS]
+
+
+def test_notebooks_are_numbered_and_structured():
+    numbers = [p.name[:2] for p in NOTEBOOKS]
+    assert numbers[:2] == ["00", "01"] and len(set(numbers)) == len(numbers)
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name) for p in NOTEBOOKS)
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        first = nb.cells[0].source
+        assert first.startswith(f"# {path.name[:2]} ·"), path.name
+        for heading in ("What you will learn", "Prerequisites", "## Summary"):
+            assert heading in text, (path.name, heading)
+        assert any("assert " in c.source for c in nb.cells if c.cell_type == "code"), path.name
+        assert "sys.path" not in "".join(c.source for c in nb.cells), path.name
+
+
+def test_clean_checker_catches_and_fixes_a_dirty_notebook(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    nb.cells[0].execution_count = 3
+    nb.cells[0].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=3)]
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
+    nbformat.write(nb, tmp_path / "x.ipynb")
+    script = str(ROOT / ".ci" / "notebooks_clean.py")
+    dirty = subprocess.run([sys.executable, script, str(tmp_path)], capture_output=True, text=True)
+    assert dirty.returncode == 1
+    assert "cell 0 has outputs" in dirty.stdout and "widget state" in dirty.stdout and "execution count" in dirty.stdout
+    subprocess.run([sys.executable, script, "--fix", str(tmp_path)], check=True, capture_output=True)
+    clean = subprocess.run([sys.executable, script, str(tmp_path)], capture_output=True, text=True)
+    assert clean.returncode == 0 and "1 of 1 notebooks clean" in clean.stdout
+
+
+def test_package_is_installed_not_path_hacked():
+    spec = importlib.util.find_spec("lstm_course")
+    assert spec is not None and Path(spec.origin).parent == ROOT / "lstm_course"
