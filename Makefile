@@ -1,23 +1,27 @@
 # The course's two commands (see README.md):
 #   make lab    set up .venv if needed, then open JupyterLab on the notebooks
 #   make test   set up .venv if needed, then run every unit test and every notebook
+#               (make test BROWSER=1 adds the JupyterLab browser tests: needs /usr/bin/chromium)
 # Set-up runs again only when requirements.txt or pyproject.toml change.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.course-installed
+NOTEBOOKS ?= notebooks
 LAB_ARGS ?=
+# Browser tests (tests/browser) run only with BROWSER=1.
+BROWSER ?=
 # JupyterLab refuses to run as root without this flag (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test setup check-clean strip
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(NOTEBOOKS) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadscope
+	$(BIN)/python -m pytest -n 2 --dist loadscope $(if $(BROWSER),,-m "not browser")
 
 setup: $(STAMP)
 

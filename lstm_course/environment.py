@@ -99,8 +99,7 @@ def gpu_check() -> SetupCheck:
         return SetupCheck("GPU", True, f"CUDA: {torch.cuda.get_device_name(0)}")
     if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
         return SetupCheck("GPU", True, "Apple MPS")
-    return SetupCheck("GPU", True, "none (the CPU is used; every notebook runs on it)",
-                      "optional: README.md, section GPU, installs a CUDA build of torch")
+    return SetupCheck("GPU", True, "none: every notebook runs on the CPU (README.md, section GPU, for CUDA)")
 
 
 def setup_checks() -> list[SetupCheck]:
@@ -125,7 +124,7 @@ def report_html(checks: list[SetupCheck]) -> str:
     """The checks as an HTML table with a tick or a cross and the fix."""
     rows = "".join(
         f"<tr><td>{'✅' if c.ok else '❌'}</td><td>{html.escape(c.name)}</td><td>{html.escape(c.found)}</td>"
-        f"<td>{html.escape(c.fix)}</td></tr>" for c in checks)
+        f"<td>{'' if c.ok else html.escape(c.fix)}</td></tr>" for c in checks)
     return f"<table><tr><th></th><th>check</th><th>found</th><th>what to do</th></tr>{rows}</table>"
 
 

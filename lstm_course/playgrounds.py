@@ -66,7 +66,7 @@ def gate_values_view(f_t: float, i_t: float, g_t: float, o_t: float, c_prev: flo
               "kept": f_t * c_prev, "written": i_t * g_t, "c_t": c_t, "h_t": h_t}
     rows = [
         ("kept", f"f_t·c_(t-1) = {f_t:.2f}·{c_prev:+.2f}", values["kept"]),
-        ("written", f"i_t·g_t = {i_t:.2f}·{g_t:+.2f}", values["written"]),
+        ("written", f"i_t·g_t = {i_t:.2f}·({g_t:+.2f})", values["written"]),
         ("c_t", "kept + written", c_t),
         ("h_t", f"o_t·tanh(c_t) = {o_t:.2f}·{math.tanh(c_t):+.3f}", h_t),
     ]
@@ -145,6 +145,7 @@ class LivePanel(widgets.VBox):
         self.last: View | None = None
         self.error: str | None = None
         super().__init__([widgets.HBox([widgets.VBox(list(controls.values())), self.readout]), self.image])
+        self.add_class("lstm-live-panel")  # a handle for the browser tests
         for control in controls.values():
             control.observe(self.refresh, names="value")
         self.refresh()

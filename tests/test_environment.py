@@ -53,3 +53,10 @@ def test_cli_installs_into_the_current_prefix(tmp_path, monkeypatch, capsys):
     assert environment.main(["--install-lab-settings"]) == 0
     assert environment.lab_overrides_installed(tmp_path)
     assert str(tmp_path) in capsys.readouterr().out
+
+
+def test_report_shows_a_fix_only_where_something_is_wrong():
+    report = environment.report_html([environment.SetupCheck("numpy", True, "2.4.6", "pip install numpy"),
+                                      environment.SetupCheck("torch", False, "not installed", "pip install 'torch==2.13.0'")])
+    assert report.count("pip install") == 1 and "torch==2.13.0" in report
+    assert "✅" in report and "❌" in report

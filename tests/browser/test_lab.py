@@ -1,0 +1,140 @@
+"""The learner's experience end to end: notebooks run in JupyterLab, widgets render, sliders redraw."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import pytest
+
+from lab_page import (broken_widget_texts, error_outputs, image_bytes, move_slider, notebook, open_notebook,
+                      output_signature, run_all_cells, slider_value)
+from lstm_course.playgrounds import gate_values_view
+
+NOTEBOOKS = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
+GATE_ORDER = ("f_t", "i_t", "g_t", "o_t", "c_prev")   # the order of the sliders in notebook 01's first panel
+
+
+def assert_ran_clean(page, name: str) -> None:
+    assert not error_outputs(page), f"{name}: cells show errors: {error_outputs(page)[:2]}"
+    assert not broken_widget_texts(page), f"{name}: widgets did not render: {broken_widget_texts(page)}"
+
+
+def widget_outputs(page):
+    """Output areas holding a widget that has a control (slider or button)."""
+    areas = notebook(page).locator(".jp-OutputArea-output:has(.jupyter-widgets)")
+    return [areas.nth(k) for k in range(areas.count())
+            if areas.nth(k).locator(".widget-slider .noUi-handle, button.jupyter-button").count()]
+
+
+@pytest.mark.parametrize("name", [n for n in NOTEBOOKS if not n.startswith("01_")])
+def test_notebook_runs_and_its_widgets_respond(lab, page, name):
+    open_notebook(page, lab, name)
+    run_all_cells(page)
+    assert_ran_clean(page, name)
+    uses_widgets = "widgets" in (lab.root / name).read_text()
+    outputs = widget_outputs(page)
+    assert bool(outputs) == uses_widgets, f"{name}: expected widgets: {uses_widgets}, rendered: {len(outputs)}"
+    for k, area in enumerate(outputs):
+        area.scroll_into_view_if_needed()
+        before = output_signature(area)
+        sliders = area.locator(".widget-slider")
+        if sliders.count():
+            slider = sliders.first
+            lo_side = slider.locator(".noUi-handle").get_attribute("aria-valuenow") == slider.locator(
+                ".noUi-handle").get_attribute("aria-valuemax")
+            move_slider(page, slider, 3, "ArrowLeft" if lo_side else "ArrowRight")
+        else:
+            area.locator("button.jupyter-button").first.click()
+        page.wait_for_function("([el, before]) => { const c = el.cloneNode(true);"
+                               " c.querySelectorAll('.widget-slider').forEach(s => s.remove());"
+                               " const srcs = [...el.querySelectorAll('img')].map(e => e.src);"
+                               " return JSON.stringify([srcs, c.innerText]) !== JSON.stringify(before); }",
+                               arg=[area.element_handle(), list(before)], timeout=90_000)
+        assert output_signature(area) != before, f"{name}: widget output {k} did not change"
+    assert_ran_clean(page, name)
+
+
+@pytest.fixture(scope="module")
+def notebook_01(lab, browser):
+    """Notebook 01 opened and run once; its first panel holds the five gate sliders."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    open_notebook(pg, lab, "01_lstm_cell_gate_by_gate.ipynb")
+    run_all_cells(pg)
+    yield pg
+    context.close()
+
+
+def gate_panel(page):
+    panel = notebook(page).locator(".lstm-live-panel").first
+    panel.scroll_into_view_if_needed()
+    return panel
+
+
+def shown_values(panel) -> dict[str, float]:
+    sliders = panel.locator(".widget-slider")
+    assert sliders.count() == len(GATE_ORDER)
+    return {name: slider_value(sliders.nth(k)) for k, name in enumerate(GATE_ORDER)}
+
+
+def wait_for_readout(page, panel, values: dict[str, float], timeout_s: float = 20) -> None:
+    """Wait until the panel shows the c_t and h_t the equations give for ``values``."""
+    c_t = values["f_t"] * values["c_prev"] + values["i_t"] * values["g_t"]
+    want = {"c_t": f"{c_t:+.4f}", "h_t": f"{values['o_t'] * math.tanh(c_t):+.4f}"}
+    deadline = time.monotonic() + timeout_s
+    while True:
+        got = {n: panel.locator(f".lstm-value[data-name='{n}']").inner_text() for n in want}
+        if got == want:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"for sliders {values} the panel shows {got}, the equations give {want}")
+        time.sleep(0.1)
+
+
+def assert_figure_is(page, panel, values: dict[str, float]) -> None:
+    """The picture in the browser is byte for byte the one the view draws for ``values``."""
+    expected = gate_values_view(**values).png
+    deadline = time.monotonic() + 20
+    while image_bytes(page, panel.locator("img").first) != expected:
+        assert time.monotonic() < deadline, f"the figure does not match the sliders {values}"
+        time.sleep(0.2)
+
+
+def test_notebook_01_runs_clean(notebook_01):
+    assert_ran_clean(notebook_01, "01")
+    assert notebook(notebook_01).locator(".lstm-live-panel").count() == 3
+
+
+@pytest.mark.parametrize("k", range(len(GATE_ORDER)), ids=GATE_ORDER)
+def test_each_gate_slider_updates_numbers_and_figure(notebook_01, k):
+    page = notebook_01
+    panel = gate_panel(page)
+    before = shown_values(panel)
+    img_src = panel.locator("img").first.get_attribute("src")
+    slider = panel.locator(".widget-slider").nth(k)
+    move_slider(page, slider, 4, "ArrowLeft" if before[GATE_ORDER[k]] > 0 else "ArrowRight")
+    page.wait_for_function("([el, v]) => el.innerText.replace('\\u2212', '-') !== v",
+                           arg=[slider.locator(".widget-readout").element_handle(), f"{before[GATE_ORDER[k]]:.2f}"])
+    after = shown_values(panel)
+    assert after[GATE_ORDER[k]] != before[GATE_ORDER[k]]
+    assert {n: v for n, v in after.items() if n != GATE_ORDER[k]} == {n: v for n, v in before.items() if n != GATE_ORDER[k]}
+    wait_for_readout(page, panel, after)
+    assert_figure_is(page, panel, after)
+    assert panel.locator("img").first.get_attribute("src") != img_src
+
+
+def test_twenty_fast_moves_end_on_the_right_figure(notebook_01):
+    page = notebook_01
+    panel = gate_panel(page)
+    slider = panel.locator(".widget-slider").first          # f_t
+    start = slider_value(slider)
+    move_slider(page, slider, 20, "ArrowLeft" if start >= 0.5 else "ArrowRight")
+    final = shown_values(panel)
+    assert abs(final["f_t"] - start) == pytest.approx(0.20, abs=1e-9)
+    wait_for_readout(page, panel, final)
+    assert_figure_is(page, panel, final)
+    img = panel.locator("img").first
+    size = img.evaluate("el => [el.complete, el.naturalWidth, el.naturalHeight]")
+    assert size == [True, 600, 368], size     # 7.5 x 4.6 inches at 80 dpi: the whole figure
