@@ -12,6 +12,8 @@ One module per topic:
 - ``plots``: the static pictures of notebook 01.
 - ``playgrounds``: slider callbacks (plain functions) and the panel that wires them.
 - ``exercises``: checkers that say pass, or which part is wrong.
+- ``devices``: choosing cuda, mps or cpu, and seeding for reproducible runs.
+- ``sine``: the noisy-sine forecast of notebook 07, the source's way and the course's.
 - ``environment``: the set-up check of notebook 00 and JupyterLab's settings.
 """
 

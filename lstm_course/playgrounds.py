@@ -42,8 +42,8 @@ def figure_png(fig: Figure, dpi: int = 80) -> bytes:
     return buf.getvalue()
 
 
-def _readout(rows: list[tuple[str, str, float]]) -> str:
-    """An HTML table of (label, formula, value); each value carries data-name for tests and screen readers."""
+def readout_table(rows: list[tuple[str, str, float]]) -> str:
+    """An HTML table of (label, formula, value) rows; each value carries data-name, for tests and screen readers."""
     cells = "".join(
         f"<tr><td style='padding:2px 8px'>{label}</td><td style='padding:2px 8px;color:#6b7280'>{html.escape(formula)}</td>"
         f"<td style='padding:2px 8px;text-align:right;font-family:monospace'>"
@@ -70,7 +70,7 @@ def gate_values_view(f_t: float, i_t: float, g_t: float, o_t: float, c_prev: flo
         ("c_t", "kept + written", c_t),
         ("h_t", f"o_t·tanh(c_t) = {o_t:.2f}·{math.tanh(c_t):+.3f}", h_t),
     ]
-    return View(figure_png(fig), _readout(rows), values)
+    return View(figure_png(fig), readout_table(rows), values)
 
 
 def gate_from_inputs_view(x_t: float, h_prev: float, w_x: float, w_h: float, b: float) -> View:
@@ -95,7 +95,7 @@ def gate_from_inputs_view(x_t: float, h_prev: float, w_x: float, w_h: float, b: 
     ax_sig.set_title(f"gate = sigmoid(z) = {gate:.3f}")
     ax_sig.set_xlabel("z")
     rows = [(name, "", v) for name, v in terms.items()] + [("z", "sum of the terms", z), ("gate", "sigmoid(z)", gate)]
-    return View(figure_png(fig), _readout(rows), {**terms, "z": z, "gate": gate})
+    return View(figure_png(fig), readout_table(rows), {**terms, "z": z, "gate": gate})
 
 
 def memory_view(f: float, i: float, steps: int = 30) -> View:
@@ -121,7 +121,7 @@ def memory_view(f: float, i: float, steps: int = 30) -> View:
     ax.legend(loc="upper right")
     rows = [("c_1", "i·g_1", float(c[1])), ("half-life", "ln(0.5)/ln(f)", tau),
             (f"c_{steps}", f"c_1·f^{steps - 1}", float(c[-1]))]
-    return View(figure_png(fig), _readout(rows), {"c_1": float(c[1]), "half_life": tau, "c_last": float(c[-1])})
+    return View(figure_png(fig), readout_table(rows), {"c_1": float(c[1]), "half_life": tau, "c_last": float(c[-1])})
 
 
 class LivePanel(widgets.VBox):

@@ -1,0 +1,606 @@
+"""The noisy sine of the source article, forecast two ways (notebook 07).
+
+The data: ``sin(linspace(0, 100, 1000))`` plus Gaussian noise of standard
+deviation 0.1, drawn after ``np.random.seed(42)``; the first 800 values
+train, the last 200 test.
+
+- The *source* approach is the article's: ``nn.LSTM(1, 64)`` and a linear
+  head, fed one value at a time (a sequence of length 1, no state carried),
+  one Adam step per point, 100 epochs.
+- The *course* approach: sliding windows of the last ``window`` values, a
+  shuffled ``DataLoader`` of mini-batches, the same kind of model with its
+  head on the last step, and early stopping on a validation split cut from
+  the end of the training part.
+
+Both are judged the same way (``evaluate``): one-step-ahead MSE against the
+noisy and the clean series, beside the persistence baseline ("tomorrow
+equals today") and the noise floor sigma^2, and a free-running forecast of
+the 200 test points from the last training window.
+
+Run ``python -m lstm_course.sine --help`` for the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import ipywidgets as widgets
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+from tqdm.auto import tqdm
+
+from .devices import pick_device, seed_everything
+from .exercises import CheckResult
+from .playgrounds import LivePanel, View, readout_table, figure_png
+from .validate import as_array, check_in_range
+
+SEED = 42          # the article's np.random.seed
+NOISE = 0.1        # the article's noise standard deviation
+N_POINTS = 1000
+TRAIN_SIZE = 800   # first 800 values train, last 200 test
+
+EpochCallback = Callable[[list[float], list[float]], None]
+
+
+# ---------------------------------------------------------------- data
+
+def article_data(noise: float = NOISE, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """The article's series: ``(noisy, clean)``, each (1000,) float64.
+
+    ``clean = sin(linspace(0, 100, 1000))``; ``noisy`` adds ``normal(0, noise)``
+    drawn exactly as ``np.random.seed(seed); np.random.normal(...)`` would,
+    so with the defaults it equals the article's data bit for bit, without
+    touching NumPy's global random state.
+    """
+    noise = check_in_range("noise", noise, 0.0, 10.0)
+    clean = np.sin(np.linspace(0, 100, num=N_POINTS))
+    return clean + np.random.RandomState(seed).normal(0, noise, size=N_POINTS), clean
+
+
+def _positive_int(name: str, value) -> int:
+    """Return ``value`` as an int if it is a positive integer, else raise ``ValueError``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _check_window(window, length: int) -> int:
+    """A window must be a positive integer shorter than the series (so one window has a target)."""
+    window = _positive_int("window", window)
+    if window >= length:
+        raise ValueError(f"window ({window}) must be shorter than the series ({length} values), "
+                         "so that at least one window has a target after it")
+    return window
+
+
+def make_windows(series, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every window of ``window`` values and the value right after it.
+
+    series (T,) -> X (T - window, window, 1), y (T - window, 1), float32,
+    with ``X[k] = series[k : k + window]`` and ``y[k] = series[k + window]``:
+    no window contains its own target or anything later.
+    """
+    series = as_array("series", series, ndim=1)
+    window = _check_window(window, len(series))
+    X = np.lib.stride_tricks.sliding_window_view(series[:-1], window)
+    y = series[window:]
+    return X[..., None].astype(np.float32), y[:, None].astype(np.float32)
+
+
+def windows_for_targets(series, window: int, start: int, stop: int,
+                        name: str = "split") -> tuple[np.ndarray, np.ndarray]:
+    """Windows whose targets are ``series[start:stop]``, each input the ``window`` values just before.
+
+    Returns X (stop - start, window, 1), y (stop - start, 1). Raises
+    ``ValueError`` naming ``name`` if the range is empty or lacks history.
+    """
+    series = as_array("series", series, ndim=1)
+    window = _check_window(window, len(series))
+    if not 0 <= start < stop <= len(series):
+        raise ValueError(f"the {name} split is empty or out of range: targets [{start}, {stop}) "
+                         f"in a series of {len(series)} values")
+    if start < window:
+        raise ValueError(f"the {name} split's first target (index {start}) needs {window} values before it; "
+                         f"use a window of at most {start}")
+    return make_windows(series[start - window:stop], window)
+
+
+@dataclass(frozen=True)
+class Splits:
+    """Train, validation and test windows; ``targets`` gives each split's target indices."""
+
+    train: tuple[np.ndarray, np.ndarray]
+    val: tuple[np.ndarray, np.ndarray]
+    test: tuple[np.ndarray, np.ndarray]
+    targets: dict[str, range]
+
+
+def make_splits(series, window: int, train_size: int = TRAIN_SIZE, val_size: int = 100) -> Splits:
+    """Cut ``series`` by target index: train ``[window, train_size - val_size)``,
+    validation ``[train_size - val_size, train_size)``, test ``[train_size, T)``.
+
+    The training windows use only values before the validation part, so
+    neither validation nor test values ever reach the gradient; later splits
+    may look back into earlier values, as a forecaster in use would.
+    """
+    series = as_array("series", series, ndim=1)
+    window = _check_window(window, len(series))
+    fit_end = train_size - val_size
+    targets = {"train": range(window, fit_end), "val": range(fit_end, train_size),
+               "test": range(train_size, len(series))}
+    parts = {name: windows_for_targets(series, window, r.start, r.stop, name) for name, r in targets.items()}
+    return Splits(parts["train"], parts["val"], parts["test"], targets)
+
+
+# ---------------------------------------------------------------- model and training
+
+class SineLSTM(nn.Module):
+    """``nn.LSTM(1, hidden)`` and a linear head on the last step: (batch, steps, 1) -> (batch, 1).
+
+    ``forget_bias`` is added to the forget gates' bias (rows H:2H of torch's
+    i, f, g, o order) at the start: with 2, the gates open at sigmoid(2) = 0.88
+    instead of 0.5, a memory half-life of about 5 steps instead of 1.
+    """
+
+    def __init__(self, hidden: int = 64, forget_bias: float = 0.0):
+        super().__init__()
+        self.lstm = nn.LSTM(1, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, 1)
+        with torch.no_grad():
+            self.lstm.bias_ih_l0[hidden:2 * hidden] += forget_bias
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.lstm(x)          # (batch, steps, hidden), starting from zero state
+        return self.head(out[:, -1])   # (batch, 1)
+
+
+@dataclass(frozen=True)
+class CourseConfig:
+    """The course approach's settings."""
+
+    window: int = 60            # about one period of the sine (63 steps)
+    hidden: int = 32
+    forget_bias: float = 2.0    # forget gates start at sigmoid(2) = 0.88: a long memory to average noise
+    batch_size: int = 32
+    lr: float = 1e-2
+    lr_decay: float = 0.95      # the learning rate is multiplied by this after each epoch
+    max_epochs: int = 100
+    patience: int = 25
+    val_size: int = 100
+    seed: int = 0
+
+    def __post_init__(self):
+        for name in ("window", "hidden", "batch_size", "max_epochs", "patience", "val_size"):
+            _positive_int(name, getattr(self, name))
+        check_in_range("lr", self.lr, 1e-8, 1.0)
+        check_in_range("lr_decay", self.lr_decay, 1e-3, 1.0)
+
+
+SOURCE_EPOCHS = 100  # the article's
+SOURCE_HIDDEN = 64
+SOURCE_LR = 1e-3
+
+
+@dataclass
+class TrainResult:
+    """A trained model and how it got there; losses are per-epoch means of the MSE.
+
+    ``seconds`` is the training time without the time spent in ``on_epoch`` (drawing).
+    """
+
+    approach: str
+    model: SineLSTM
+    device: str
+    window: int
+    seconds: float
+    train_losses: list[float] = field(default_factory=list)
+    val_losses: list[float] = field(default_factory=list)
+    best_epoch: int | None = None
+
+
+def _timed(on_epoch: EpochCallback | None, train_losses: list[float], val_losses: list[float]) -> float:
+    """Call ``on_epoch`` if given; return the seconds it took (left out of the training time)."""
+    start = time.perf_counter()
+    if on_epoch:
+        on_epoch(train_losses, val_losses)
+    return time.perf_counter() - start
+
+
+def train_source(train_series, epochs: int | None = None, seed: int = 0, device: str = "auto",
+                 progress: bool = True, on_epoch: EpochCallback | None = None) -> TrainResult:
+    """The article's training loop: for each i, input ``series[i]`` alone, target ``series[i + 1]``.
+
+    train_series (T,). One Adam step (lr 1e-3) per point, no state carried
+    from one point to the next, ``epochs`` passes in order (default 100).
+    """
+    series = as_array("train_series", train_series, ndim=1)
+    if len(series) < 2:
+        raise ValueError(f"train_series needs at least 2 values (an input and its target), got {len(series)}")
+    epochs = SOURCE_EPOCHS if epochs is None else _positive_int("epochs", epochs)
+    dev = pick_device(device)
+    seed_everything(seed, dev)
+    model = SineLSTM(SOURCE_HIDDEN).to(dev)
+    optimizer = torch.optim.Adam(model.parameters(), lr=SOURCE_LR)
+    data = torch.tensor(series, dtype=torch.float32, device=dev)
+    losses: list[float] = []
+    start, drawing = time.perf_counter(), 0.0
+    for _ in tqdm(range(epochs), desc="source approach", unit="epoch", disable=not progress):
+        total = 0.0
+        for i in range(len(data) - 1):
+            optimizer.zero_grad()
+            loss = nn.functional.mse_loss(model(data[i].view(1, 1, 1)), data[i + 1].view(1, 1))
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        losses.append(total / (len(data) - 1))
+        drawing += _timed(on_epoch, losses, [])
+    return TrainResult("source", model, dev.type, 1, time.perf_counter() - start - drawing, losses)
+
+
+def _mean_loss(model: nn.Module, loader: DataLoader, dev: torch.device, optimizer=None) -> float:
+    """One pass over ``loader``: a step per batch if ``optimizer`` is given; returns the mean MSE."""
+    total, count = 0.0, 0
+    for xb, yb in loader:
+        xb, yb = xb.to(dev), yb.to(dev)
+        with torch.set_grad_enabled(optimizer is not None):
+            loss = nn.functional.mse_loss(model(xb), yb)
+        if optimizer is not None:
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        total, count = total + loss.item() * len(xb), count + len(xb)
+    return total / count
+
+
+def train_course(noisy, config: CourseConfig = CourseConfig(), device: str = "auto", progress: bool = True,
+                 on_epoch: EpochCallback | None = None, train_size: int = TRAIN_SIZE) -> TrainResult:
+    """Windows, shuffled mini-batches, Adam, early stopping on the validation split.
+
+    noisy (T,): only its first ``train_size`` values are used. Stops when the
+    validation loss has not improved for ``config.patience`` epochs and keeps
+    the best weights. Seeded: on the CPU two runs give identical weights.
+    """
+    splits = make_splits(noisy, config.window, train_size, config.val_size)
+    dev = pick_device(device)
+    seed_everything(config.seed, dev)
+    model = SineLSTM(config.hidden, config.forget_bias).to(dev)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    schedule = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=config.lr_decay)
+    shuffle = torch.Generator().manual_seed(config.seed)
+    train = DataLoader(TensorDataset(*map(torch.from_numpy, splits.train)), batch_size=config.batch_size,
+                       shuffle=True, generator=shuffle)
+    val = DataLoader(TensorDataset(*map(torch.from_numpy, splits.val)), batch_size=256)
+    result = TrainResult("course", model, dev.type, config.window, 0.0)
+    best, best_state = math.inf, None
+    start, drawing = time.perf_counter(), 0.0
+    bar = tqdm(range(config.max_epochs), desc="course approach", unit="epoch", disable=not progress)
+    for epoch in bar:
+        model.train()
+        result.train_losses.append(_mean_loss(model, train, dev, optimizer))
+        schedule.step()
+        model.eval()
+        result.val_losses.append(_mean_loss(model, val, dev))
+        bar.set_postfix(train=f"{result.train_losses[-1]:.4f}", val=f"{result.val_losses[-1]:.4f}")
+        if result.val_losses[-1] < best:
+            best, best_state, result.best_epoch = result.val_losses[-1], copy.deepcopy(model.state_dict()), epoch
+        drawing += _timed(on_epoch, result.train_losses, result.val_losses)
+        if epoch - result.best_epoch >= config.patience:
+            break
+    bar.close()
+    model.load_state_dict(best_state)
+    result.seconds = time.perf_counter() - start - drawing
+    return result
+
+
+# ---------------------------------------------------------------- evaluation
+
+def model_device(model: nn.Module) -> torch.device:
+    """The device ``model``'s parameters live on (the CPU for a model without any)."""
+    return next(model.parameters(), torch.empty(0)).device
+
+
+@torch.no_grad()
+def predict_next(model: nn.Module, X: np.ndarray) -> np.ndarray:
+    """One-step-ahead predictions on the model's device: X (samples, steps, 1) -> (samples,)."""
+    X = as_array("X", X, ndim=3)
+    model.eval()
+    return model(torch.tensor(X, dtype=torch.float32, device=model_device(model))).squeeze(1).cpu().double().numpy()
+
+
+@torch.no_grad()
+def free_run(model: nn.Module, history, steps: int) -> np.ndarray:
+    """Forecast ``steps`` values from ``history`` (window,), each prediction fed back as the newest input."""
+    window = torch.tensor(as_array("history", history, ndim=1), dtype=torch.float32, device=model_device(model))
+    steps = _positive_int("steps", steps)
+    if len(window) == 0:
+        raise ValueError("history is empty: free-running needs at least one value to start from")
+    model.eval()
+    out = []
+    for _ in range(steps):
+        nxt = model(window.view(1, -1, 1)).view(1)
+        out.append(nxt.item())
+        window = torch.cat([window[1:], nxt])
+    return np.array(out)
+
+
+def persistence_mse(series, start: int = TRAIN_SIZE) -> float:
+    """MSE of "the next value equals this one" over the targets ``series[start:]``."""
+    series = as_array("series", series, ndim=1)
+    if not 1 <= start < len(series):
+        raise ValueError(f"start must be in [1, {len(series) - 1}] so there are targets and a value before each, "
+                         f"got {start}")
+    return float(np.mean((series[start:] - series[start - 1:-1]) ** 2))
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How a model forecasts the test part: predictions (200,) and the figures."""
+
+    pred_next: np.ndarray       # one-step predictions of noisy[train_size:], from the true history
+    free: np.ndarray            # free-running forecast from the last training window
+    mse_next_noisy: float
+    mse_next_clean: float
+    mse_persistence: float      # against the noisy series, like mse_next_noisy
+    noise_floor: float          # sigma^2: on average, the best any forecaster can do against the noisy series
+    mse_oracle: float           # the clean sine's own MSE against the noisy test values: this sample's floor
+    freerun_rmse_clean: float
+
+
+def evaluate(model: nn.Module, noisy, clean, window: int, train_size: int = TRAIN_SIZE,
+             noise: float = NOISE) -> Evaluation:
+    """Judge ``model`` (on its own device) on the test part ``[train_size, T)`` of noisy (T,) and clean (T,)."""
+    noisy, clean = as_array("noisy", noisy, ndim=1), as_array("clean", clean, ndim=1)
+    if noisy.shape != clean.shape:
+        raise ValueError(f"noisy and clean must have the same shape, got {noisy.shape} and {clean.shape}")
+    X, y = windows_for_targets(noisy, window, train_size, len(noisy), "test")
+    pred = predict_next(model, X)
+    free = free_run(model, noisy[train_size - window:train_size], len(noisy) - train_size)
+    test_clean = clean[train_size:]
+    return Evaluation(pred, free,
+                      mse_next_noisy=float(np.mean((pred - noisy[train_size:]) ** 2)),
+                      mse_next_clean=float(np.mean((pred - test_clean) ** 2)),
+                      mse_persistence=persistence_mse(noisy, train_size),
+                      noise_floor=noise ** 2,
+                      mse_oracle=float(np.mean((noisy[train_size:] - test_clean) ** 2)),
+                      freerun_rmse_clean=float(np.sqrt(np.mean((free - test_clean) ** 2))))
+
+
+def run(approach: str = "course", epochs: int | None = None, device: str = "auto",
+        progress: bool = True) -> dict[str, float | str | int]:
+    """Train one approach on the article's data and return the benchmark row (see ``ROW_KEYS``)."""
+    noisy, clean = article_data()
+    if approach == "course":
+        config = CourseConfig() if epochs is None else CourseConfig(max_epochs=_positive_int("epochs", epochs))
+        result = train_course(noisy, config, device, progress)
+    elif approach == "source":
+        result = train_source(noisy[:TRAIN_SIZE], epochs, device=device, progress=progress)
+    else:
+        raise ValueError(f"approach must be 'course' or 'source', got {approach!r}")
+    ev = evaluate(result.model, noisy, clean, result.window)
+    return {"approach": approach, "device": result.device, "epochs": len(result.train_losses),
+            "train_seconds": round(result.seconds, 2), "mse_next_noisy": ev.mse_next_noisy,
+            "mse_next_clean": ev.mse_next_clean, "mse_persistence": ev.mse_persistence,
+            "freerun_rmse_clean": ev.freerun_rmse_clean}
+
+
+ROW_KEYS = ("approach", "device", "epochs", "train_seconds", "mse_next_noisy", "mse_next_clean",
+            "mse_persistence", "freerun_rmse_clean")
+
+
+def compare_ratios(source: dict, course: dict) -> dict[str, float]:
+    """How many times slower and worse the source approach is than the course's."""
+    return {key: source[key] / course[key] for key in
+            ("train_seconds", "mse_next_noisy", "mse_next_clean", "freerun_rmse_clean")}
+
+
+def format_rows(rows: list[dict]) -> str:
+    """The benchmark rows as an aligned text table."""
+    lines = ["  ".join(f"{k:>18}" for k in ROW_KEYS)]
+    for row in rows:
+        lines.append("  ".join(f"{row[k]:>18.5f}" if isinstance(row[k], float) else f"{row[k]:>18}"
+                               for k in ROW_KEYS))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- pictures
+
+def plot_losses(ax: Axes, train_losses: list[float], val_losses: list[float]) -> None:
+    """Per-epoch training (and validation, if any) loss on a log scale, best validation epoch marked."""
+    epochs = np.arange(1, len(train_losses) + 1)
+    ax.plot(epochs, train_losses, marker="o", ms=3, label="training")
+    if val_losses:
+        ax.plot(epochs[:len(val_losses)], val_losses, marker="o", ms=3, label="validation")
+        ax.axvline(1 + int(np.argmin(val_losses)), color="#d1d5db", ls="--", label="best validation")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("MSE")
+    ax.legend(loc="upper right")
+
+
+def loss_curve_png(train_losses: list[float], val_losses: list[float]) -> bytes:
+    """The loss curve as PNG bytes, drawn on its own Figure (safe in callbacks)."""
+    fig = Figure(figsize=(6, 2.6), layout="constrained")
+    plot_losses(fig.add_subplot(), train_losses, val_losses)
+    return figure_png(fig, dpi=70)
+
+
+def plot_forecasts(ax: Axes, noisy: np.ndarray, clean: np.ndarray, ev: Evaluation,
+                   train_size: int = TRAIN_SIZE, context: int = 100) -> None:
+    """The test part: noisy points, the clean sine, one-step and free-running forecasts, each at its target's step."""
+    t = np.arange(len(noisy))
+    lo = train_size - context
+    ax.plot(t[lo:], noisy[lo:], ".", ms=3, color="#9ca3af", label="noisy data")
+    ax.plot(t[lo:], clean[lo:], color="black", lw=1, label="clean sine")
+    ax.plot(t[train_size:], ev.pred_next, color="C0", lw=1.2, label="one-step forecast")
+    ax.plot(t[train_size:], ev.free, color="C3", lw=1.2, ls="--", label="free-running forecast")
+    ax.axvline(train_size, color="#d1d5db")
+    ax.set_xlabel("time step")
+    ax.legend(loc="lower left", fontsize=8, ncols=2)
+
+
+# ---------------------------------------------------------------- what-if panel
+
+QUICK_CONFIG = CourseConfig(window=30, hidden=16, max_epochs=20, patience=5)
+
+
+def noise_view(noise: float, seed: int = SEED) -> View:
+    """Redraw the data with noise std ``noise``; the noise floor sigma^2 and persistence MSE at once."""
+    noisy, clean = article_data(noise, seed)
+    values = {"noise": noise, "noise_floor": noise ** 2, "mse_persistence": persistence_mse(noisy),
+              "persistence_expected": 2 * noise ** 2 + persistence_mse(clean)}
+    fig = Figure(figsize=(8, 2.8), layout="constrained")
+    ax = fig.add_subplot()
+    t = np.arange(N_POINTS)
+    ax.plot(t[600:], noisy[600:], ".", ms=3, color="#9ca3af", label="noisy data")
+    ax.plot(t[600:], clean[600:], color="black", lw=1, label="clean sine")
+    ax.axvline(TRAIN_SIZE, color="#d1d5db")
+    ax.set_ylim(-2.5, 2.5)
+    ax.set_title(f"noise σ = {noise:.2f}: noise floor σ² = {noise ** 2:.4f}, "
+                 f"persistence MSE = {values['mse_persistence']:.4f}")
+    ax.legend(loc="lower left", fontsize=8)
+    rows = [("noise floor", "σ²", values["noise_floor"]),
+            ("persistence", "mean (y_t − y_(t−1))², test part", values["mse_persistence"]),
+            ("expected", "2σ² + clean step²", values["persistence_expected"])]
+    return View(figure_png(fig), readout_table(rows), values)
+
+
+def retrain_view(noise: float, config: CourseConfig = QUICK_CONFIG, device: str = "auto",
+                 on_epoch: EpochCallback | None = None) -> View:
+    """Train a small course model on data with noise std ``noise``; its forecasts and figures as a View."""
+    noisy, clean = article_data(noise)
+    result = train_course(noisy, config, device, progress=False, on_epoch=on_epoch)
+    ev = evaluate(result.model, noisy, clean, config.window, noise=noise)
+    fig = Figure(figsize=(8, 3), layout="constrained")
+    plot_forecasts(fig.add_subplot(), noisy, clean, ev)
+    values = {"noise": noise, "epochs": len(result.train_losses), "seconds": result.seconds,
+              "mse_next_noisy": ev.mse_next_noisy, "mse_next_clean": ev.mse_next_clean,
+              "mse_persistence": ev.mse_persistence, "noise_floor": ev.noise_floor,
+              "mse_oracle": ev.mse_oracle, "freerun_rmse_clean": ev.freerun_rmse_clean}
+    rows = [("one-step MSE, noisy", "vs the data", ev.mse_next_noisy),
+            ("noise floor", "σ²", ev.noise_floor), ("clean sine", "its MSE vs the data", ev.mse_oracle),
+            ("persistence", "repeat the last value", ev.mse_persistence),
+            ("one-step MSE, clean", "vs the sine", ev.mse_next_clean),
+            ("free-run RMSE, clean", "200 steps", ev.freerun_rmse_clean)]
+    return View(figure_png(fig), readout_table(rows), values)
+
+
+class WhatIfPanel(widgets.VBox):
+    """A noise slider (data, noise floor and persistence redrawn at once) and a retrain button.
+
+    The button runs ``retrain_view`` on the slider's noise; an ``IntProgress``
+    bar advances each epoch (a tqdm bar would print from the callback's thread).
+    ``last`` holds the newest retraining ``View``.
+    """
+
+    def __init__(self, noise: float = NOISE, config: CourseConfig = QUICK_CONFIG, device: str = "auto"):
+        self.config, self.device = config, device
+        self.noise = widgets.FloatSlider(value=noise, min=0.0, max=0.5, step=0.01, description="noise σ",
+                                         continuous_update=False)
+        self.data = LivePanel(noise_view, {"noise": self.noise})
+        self.button = widgets.Button(description="retrain a small model", icon="refresh")
+        self.bar = widgets.IntProgress(value=0, min=0, max=config.max_epochs, description="epochs")
+        self.image, self.readout = widgets.Image(format="png"), widgets.HTML()
+        self.last: View | None = None
+        self.button.on_click(self.retrain)
+        super().__init__([self.data, widgets.HBox([self.button, self.bar]), self.readout, self.image])
+
+    def _tick(self, train_losses: list[float], val_losses: list[float]) -> None:
+        self.bar.value = len(train_losses)
+
+    def retrain(self, button: widgets.Button | None = None) -> View:
+        """Retrain on the current noise and show the result (the button's callback)."""
+        self.button.disabled, self.bar.value = True, 0
+        try:
+            self.last = retrain_view(self.noise.value, self.config, self.device, on_epoch=self._tick)
+        finally:
+            self.button.disabled = False
+        self.bar.value = self.bar.max
+        self.image.value, self.readout.value = self.last.png, self.last.html
+        return self.last
+
+
+# ---------------------------------------------------------------- exercise checker
+
+def check_windows(fn: Callable) -> CheckResult:
+    """Check the learner's ``fn(series, window) -> (X, y)`` against ``make_windows``.
+
+    The probe series is 0, 1, 2, ... so every value names its own index and
+    a wrong window says exactly which steps it took.
+    """
+    title = "windowing"
+    if not callable(fn):
+        raise ValueError(f"fn must be a function, got {type(fn).__name__}")
+    series, window = np.arange(10.0), 3
+    X_ref, y_ref = make_windows(series, window)
+    try:
+        out = fn(series.copy(), window)
+    except NotImplementedError:
+        return CheckResult(title, False, ["not written yet: replace `raise NotImplementedError` with your code"])
+    except Exception as exc:
+        return CheckResult(title, False, [f"your function raised {type(exc).__name__}: {exc}"])
+    if not (isinstance(out, tuple) and len(out) == 2):
+        return CheckResult(title, False, [f"return (X, y), a tuple of two arrays; got {type(out).__name__}"])
+    X, y = (np.asarray(v, dtype=float) for v in out)
+    if X.shape != X_ref.shape or y.shape != y_ref.shape:
+        hint = " (X needs a last axis of 1 feature: X[..., None])" if X.shape == X_ref.shape[:2] else ""
+        return CheckResult(title, False, [f"shapes: X must be {X_ref.shape} and y {y_ref.shape} for 10 values and "
+                                          f"window 3, got {X.shape} and {y.shape}{hint}"])
+    problems = []
+    if np.any(X[:, :, 0].max(axis=1) >= y[:, 0]):
+        k = int(np.argmax(X[:, :, 0].max(axis=1) >= y[:, 0]))
+        problems.append(f"look-ahead: window {k} holds steps {X[k, :, 0].astype(int).tolist()} but its target is "
+                        f"step {int(y[k, 0])}; the input must end just before the target")
+    elif not np.array_equal(y, y_ref):
+        problems.append(f"targets: y should be steps {y_ref[:, 0].astype(int).tolist()} (the value right after "
+                        f"each window), got {y[:, 0].tolist()}")
+    if not problems and not np.array_equal(X, X_ref):
+        problems.append(f"windows: X[k] should be steps k .. k+2, e.g. X[0] = [0, 1, 2], got {X[0, :, 0].tolist()}")
+    return CheckResult(title, not problems, problems)
+
+
+# ---------------------------------------------------------------- command line
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m lstm_course.sine``: train, evaluate, print a row (or ``--json``, or ``--compare``)."""
+    parser = argparse.ArgumentParser(prog="python -m lstm_course.sine", description=__doc__.split("\n")[0])
+    parser.add_argument("--approach", choices=("course", "source"), default="course")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="source: epochs (default 100, the article's); course: the early-stopping cap (default 100)")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--compare", action="store_true", help="run both approaches and print the ratios")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="CPU threads for torch (default 1: these small models run fastest on one)")
+    args = parser.parse_args(argv)
+    if args.threads < 1:
+        parser.error(f"--threads must be at least 1, got {args.threads}")
+    torch.set_num_threads(args.threads)
+    try:
+        kind = pick_device(args.device).type
+    except ValueError as exc:
+        parser.error(str(exc))
+    approaches = ("source", "course") if args.compare else (args.approach,)
+    rows = [run(a, args.epochs, kind, progress=not args.no_progress) for a in approaches]
+    ratios = compare_ratios(*rows) if args.compare else None
+    if args.json:
+        print(json.dumps({"rows": rows, "ratios_source_over_course": ratios} if args.compare else rows[0]))
+        return 0
+    print(format_rows(rows))
+    if ratios:
+        print("source / course: " + ", ".join(f"{k} x{v:.1f}" for k, v in ratios.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,268 @@
+"""Tests of lstm_course.sine and lstm_course.devices: the article's data, windows
+and splits without look-ahead, both training approaches on every available
+device, the evaluation figures, the command line, the checker and the panel."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from lstm_course import sine
+from lstm_course.devices import available_devices, pick_device
+from lstm_course.sine import CourseConfig
+
+torch.set_num_threads(1)
+
+DEVICES = [
+    "cpu",
+    pytest.param("cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here")),
+    pytest.param("mps", marks=pytest.mark.skipif(not torch.backends.mps.is_available(), reason="no MPS device here")),
+]
+TINY = CourseConfig(window=10, hidden=8, batch_size=64, max_epochs=2, patience=5, val_size=50)
+
+
+class Echo(nn.Module):
+    """Predicts that the next value equals the last input: (batch, steps, 1) -> (batch, 1)."""
+
+    def forward(self, x):
+        return x[:, -1]
+
+
+# ---------------------------------------------------------------- data
+
+def test_article_data_is_the_article_bit_for_bit():
+    state = np.random.get_state()
+    noisy, clean = sine.article_data()
+    np.random.seed(42)  # the article's own lines
+    data = np.sin(np.linspace(0, 100, num=1000)) + np.random.normal(0, 0.1, size=1000)
+    assert np.array_equal(noisy, data)
+    assert np.array_equal(clean, np.sin(np.linspace(0, 100, num=1000)))
+    np.random.set_state(state)
+
+
+def test_article_data_leaves_global_random_state_alone():
+    np.random.seed(7)
+    expected = np.random.random()
+    np.random.seed(7)
+    sine.article_data()
+    assert np.random.random() == expected
+
+
+def test_article_data_noise_is_the_asked_std():
+    noisy, clean = sine.article_data(noise=0.3)
+    assert abs(np.std(noisy - clean) - 0.3) < 0.02
+    assert np.array_equal(*sine.article_data(noise=0.0))
+
+
+def test_make_windows_pairs_each_window_with_the_next_value():
+    series = np.arange(8.0)
+    X, y = sine.make_windows(series, 3)
+    assert X.shape == (5, 3, 1) and y.shape == (5, 1)
+    assert X[0, :, 0].tolist() == [0, 1, 2] and y[0, 0] == 3
+    assert X[-1, :, 0].tolist() == [4, 5, 6] and y[-1, 0] == 7
+    assert np.all(X[:, :, 0].max(axis=1) < y[:, 0])  # no window holds its target or later
+
+
+def test_splits_never_leak():
+    series = np.arange(1000.0)
+    s = sine.make_splits(series, window=40, train_size=800, val_size=100)
+    assert list(s.targets["train"]) == list(range(40, 700))
+    assert list(s.targets["val"]) == list(range(700, 800))
+    assert list(s.targets["test"]) == list(range(800, 1000))
+    X_train, y_train = s.train
+    assert X_train.max() < 700 and y_train.max() < 700  # nothing from validation or test reaches training
+    for (X, y), r in ((s.val, s.targets["val"]), (s.test, s.targets["test"])):
+        assert y[:, 0].tolist() == list(r)
+        assert np.all(X[:, -1, 0] == y[:, 0] - 1)  # each input ends right before its target
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: sine.make_windows([0.0, np.nan, 1.0, 2.0], 2), "series contains NaN"),
+    (lambda: sine.make_windows(np.zeros(10), 10), "window (10) must be shorter than the series (10 values)"),
+    (lambda: sine.make_windows(np.zeros(10), 0), "window must be a positive integer, got 0"),
+    (lambda: sine.make_windows(np.zeros(10), -3), "window must be a positive integer, got -3"),
+    (lambda: sine.make_windows(np.zeros((10, 2)), 3), "series must be 1-D, got 2-D array of shape (10, 2)"),
+    (lambda: sine.make_splits(np.zeros(1000), 40, 800, val_size=0), "the val split is empty"),
+    (lambda: sine.make_splits(np.zeros(800), 40, 800, val_size=100), "the test split is empty"),
+    (lambda: sine.make_splits(np.zeros(1000), 750, 800, val_size=100), "the train split is empty"),
+    (lambda: sine.make_splits(np.zeros(1000), 1200), "window (1200) must be shorter than the series (1000"),
+    (lambda: sine.train_source([1.0]), "train_series needs at least 2 values"),
+    (lambda: sine.train_source(np.zeros(5), epochs=0), "epochs must be a positive integer, got 0"),
+    (lambda: sine.run("magic"), "approach must be 'course' or 'source', got 'magic'"),
+    (lambda: sine.article_data(noise=-1), "noise must be in [0.0, 10.0], got -1.0"),
+    (lambda: sine.persistence_mse(np.zeros(5), 5), "start must be in [1, 4]"),
+    (lambda: sine.evaluate(Echo(), np.zeros(1000), np.zeros(999), 5), "same shape, got (1000,) and (999,)"),
+    (lambda: pick_device("tpu"), "device must be one of"),
+    (lambda: CourseConfig(batch_size=0), "batch_size must be a positive integer, got 0"),
+    (lambda: CourseConfig(lr_decay=1.5), "lr_decay must be in [0.001, 1.0], got 1.5"),
+    (lambda: sine.free_run(Echo(), [], 3), "history is empty"),
+    (lambda: sine.free_run(Echo(), [1.0], 0), "steps must be a positive integer, got 0"),
+])
+def test_bad_input_says_what_is_wrong(call, message):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert message in str(info.value)
+
+
+# ---------------------------------------------------------------- devices
+
+def test_auto_device_is_the_best_available():
+    assert pick_device("auto").type == available_devices()[0]
+    assert available_devices()[-1] == "cpu"
+    assert ("cuda" in available_devices()) == torch.cuda.is_available()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_asking_for_missing_cuda_is_a_clear_error():
+    with pytest.raises(ValueError, match="device 'cuda' was asked for but this machine has none"):
+        pick_device("cuda")
+
+
+# ---------------------------------------------------------------- training
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_course_training_runs_on_the_device(device):
+    noisy, clean = sine.article_data()
+    seen = []
+    result = sine.train_course(noisy, TINY, device, progress=False,
+                               on_epoch=lambda tr, va: seen.append((len(tr), len(va))))
+    assert seen == [(1, 1), (2, 2)]  # the live-curve callback sees every epoch
+    assert {p.device.type for p in result.model.parameters()} == {device}
+    assert result.device == device and len(result.val_losses) == 2
+    assert result.train_losses[1] < result.train_losses[0]
+    ev = sine.evaluate(result.model, noisy, clean, TINY.window)
+    assert ev.pred_next.shape == ev.free.shape == (200,)
+    assert np.isfinite([ev.mse_next_noisy, ev.mse_next_clean, ev.freerun_rmse_clean]).all()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_source_training_feeds_one_value_at_a_time(device):
+    result = sine.train_source(np.sin(np.arange(30.0)), epochs=2, device=device, progress=False)
+    assert result.window == 1 and len(result.train_losses) == 2 and result.device == device
+    assert result.model.lstm.hidden_size == 64 and result.val_losses == []
+
+
+def test_course_training_is_bit_reproducible_on_cpu():
+    noisy, _ = sine.article_data()
+    a, b = (sine.train_course(noisy, TINY, "cpu", progress=False) for _ in range(2))
+    assert a.train_losses == b.train_losses and a.val_losses == b.val_losses
+    for (name, pa), pb in zip(a.model.state_dict().items(), b.model.state_dict().values()):
+        assert torch.equal(pa, pb), name
+    c = sine.train_course(noisy, CourseConfig(**{**TINY.__dict__, "seed": 1}), "cpu", progress=False)
+    assert c.train_losses != a.train_losses  # the seed matters
+
+
+def test_early_stopping_keeps_the_best_weights():
+    noisy, _ = sine.article_data()
+    config = CourseConfig(window=10, hidden=8, lr=0.2, max_epochs=30, patience=2, val_size=50)
+    result = sine.train_course(noisy, config, "cpu", progress=False)
+    assert len(result.val_losses) == result.best_epoch + 3 < 30  # stopped `patience` epochs after the best
+    X, y = sine.make_splits(noisy, 10, val_size=50).val
+    kept = float(np.mean((sine.predict_next(result.model, X) - y[:, 0]) ** 2))
+    assert kept == pytest.approx(min(result.val_losses), rel=1e-5)
+
+
+# ---------------------------------------------------------------- evaluation
+
+def test_an_echo_scores_exactly_the_persistence_baseline():
+    noisy, clean = sine.article_data()
+    ev = sine.evaluate(Echo(), noisy, clean, window=5)
+    assert ev.mse_persistence == pytest.approx(np.mean((noisy[800:] - noisy[799:999]) ** 2))
+    assert ev.mse_next_noisy == pytest.approx(ev.mse_persistence)
+    assert ev.noise_floor == pytest.approx(0.01)
+    assert np.all(ev.free == np.float32(noisy[799]))  # free-running, an echo repeats its last input forever
+    assert 0.0222 < ev.mse_persistence < 0.0232
+
+
+def test_free_run_feeds_predictions_back():
+    class PlusOne(nn.Module):
+        def forward(self, x):
+            return x[:, -1] + 1
+
+    assert sine.free_run(PlusOne(), [0.0, 5.0], steps=4).tolist() == [6, 7, 8, 9]
+
+
+# ---------------------------------------------------------------- command line
+
+def test_cli_json_has_the_benchmark_keys(capsys):
+    assert sine.main(["--approach", "course", "--epochs", "1", "--device", "cpu", "--json", "--no-progress"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert tuple(row) == sine.ROW_KEYS
+    assert row["approach"] == "course" and row["device"] == "cpu" and row["epochs"] == 1
+    assert row["mse_persistence"] == pytest.approx(sine.persistence_mse(sine.article_data()[0]))
+
+
+def test_cli_compare_gives_both_rows_and_ratios(capsys):
+    assert sine.main(["--compare", "--epochs", "1", "--device", "cpu", "--no-progress", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    source, course = out["rows"]
+    assert source["approach"] == "source" and course["approach"] == "course"
+    assert out["ratios_source_over_course"]["mse_next_clean"] == pytest.approx(
+        source["mse_next_clean"] / course["mse_next_clean"])
+    table = sine.format_rows(out["rows"]).splitlines()
+    assert len(table) == 3 and table[0].split() == list(sine.ROW_KEYS) and table[1].split()[0] == "source"
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_cli_refuses_missing_cuda():
+    done = subprocess.run([sys.executable, "-m", "lstm_course.sine", "--device", "cuda", "--json"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "device 'cuda' was asked for but this machine has none" in done.stderr
+
+
+# ---------------------------------------------------------------- checker and panel
+
+def test_checker_passes_a_right_answer_and_names_each_mistake():
+    def stub(series, window):
+        raise NotImplementedError
+
+    def look_ahead(series, window):
+        X, y = sine.make_windows(series, window)
+        return X + 1, y
+
+    def no_features(series, window):
+        X, y = sine.make_windows(series, window)
+        return X[..., 0], y
+
+    def two_ahead(series, window):
+        X, y = sine.make_windows(series, window)
+        return X, y + 1
+
+    assert sine.check_windows(sine.make_windows).passed
+    assert "not written yet" in str(sine.check_windows(stub))
+    assert "look-ahead: window 0 holds steps [1, 2, 3] but its target is step 3" in str(sine.check_windows(look_ahead))
+    assert "X needs a last axis of 1 feature" in str(sine.check_windows(no_features))
+    assert "targets: y should be steps [3, 4" in str(sine.check_windows(two_ahead))
+    with pytest.raises(ValueError, match="fn must be a function"):
+        sine.check_windows(42)
+
+
+def test_noise_slider_recomputes_floor_and_persistence():
+    panel = sine.WhatIfPanel(device="cpu")
+    assert panel.data.last.values["noise_floor"] == pytest.approx(0.01)
+    panel.noise.value = 0.3
+    values = panel.data.last.values
+    noisy, _ = sine.article_data(0.3)
+    assert values["noise_floor"] == pytest.approx(0.09)
+    assert values["mse_persistence"] == pytest.approx(sine.persistence_mse(noisy))
+    assert values["mse_persistence"] == pytest.approx(values["persistence_expected"], rel=0.25)
+    assert panel.data.image.value[:4] == b"\x89PNG"
+
+
+def test_retrain_button_trains_and_shows_the_result():
+    config = CourseConfig(window=10, hidden=8, max_epochs=3, patience=5, val_size=50)
+    panel = sine.WhatIfPanel(noise=0.2, config=config, device="cpu")
+    panel.button.click()
+    values = panel.last.values
+    assert values["noise"] == 0.2 and values["epochs"] == 3 and panel.bar.value == 3
+    assert values["noise_floor"] == pytest.approx(0.04)
+    assert panel.image.value == panel.last.png and "free-run RMSE" in panel.readout.value
+    assert not panel.button.disabled
+
+
+def test_loss_curve_png_is_a_picture():
+    assert sine.loss_curve_png([0.5, 0.2, 0.1], [0.6, 0.3, 0.35])[:4] == b"\x89PNG"
