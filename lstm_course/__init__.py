@@ -6,6 +6,7 @@ One module per topic:
 - ``validate``: the shape and value checks every public function uses.
 - ``cell``: one LSTM cell step in NumPy (torch's gate order i, f, g, o).
 - ``torch_interop``: copy weights between ``torch.nn.LSTMCell`` and NumPy.
+- ``numpy_lstm``: ``NumpyLSTM``, a NumPy mirror of ``torch.nn.LSTM``, forward and backward.
 - ``memory``: a one-unit cell run over time, and the half-life of its memory.
 - ``story``: the "remember the character" worked example.
 - ``diagram``: the cell drawn with matplotlib, gates opening with their values.

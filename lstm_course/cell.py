@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .activations import sigmoid, tanh
-from .validate import as_array, check_shape
+from .validate import as_array, check_int, check_shape
 
 GATE_ORDER = ("i", "f", "g", "o")
 
@@ -49,9 +49,8 @@ class CellCache(NamedTuple):
 
 def init_cell_params(input_size: int, hidden_size: int, rng: np.random.Generator | int | None = None) -> CellParams:
     """Random weights drawn like torch: uniform in [-1/sqrt(H), 1/sqrt(H)]."""
-    for name, n in (("input_size", input_size), ("hidden_size", hidden_size)):
-        if not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"{name} must be a positive integer, got {n!r}")
+    check_int("input_size", input_size)
+    check_int("hidden_size", hidden_size)
     rng = np.random.default_rng(rng)
     k = 1.0 / np.sqrt(hidden_size)
     H4 = 4 * hidden_size
@@ -117,3 +116,61 @@ def lstm_cell_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih=None, b_hh=None) -> 
     c_t = f_t * c_prev + i_t * g_t
     h_t = o_t * tanh(c_t)
     return h_t, c_t, CellCache(x_t, h_prev, c_prev, i_t, f_t, g_t, o_t, c_t, h_t)
+
+
+def gates_backward(dh_t, dc_t, cache: CellCache) -> tuple[np.ndarray, np.ndarray]:
+    """Backward through the gates of one step: ``(dz, dc_prev)``.
+
+    ``dh_t`` and ``dc_t`` are the loss gradients reaching h_t and c_t from
+    later (shape of ``cache.h_t``). Returns dz, the gradient of the stacked
+    pre-activation (..., 4H) in torch's order (i, f, g, o), and dc_prev:
+
+        dc      = dc_t + dh_t * o_t * (1 - tanh(c_t)^2)   both paths into c_t
+        dc_prev = dc * f_t                                the constant error carousel
+        dz_i = dc * g_t * i_t (1 - i_t)     dz_f = dc * c_{t-1} * f_t (1 - f_t)
+        dz_g = dc * i_t * (1 - g_t^2)       dz_o = dh_t * tanh(c_t) * o_t (1 - o_t)
+    """
+    tanh_c = tanh(cache.c_t)
+    dc = dc_t + dh_t * cache.o_t * (1.0 - tanh_c**2)
+    i_t, f_t, g_t, o_t = cache.i_t, cache.f_t, cache.g_t, cache.o_t
+    dz = np.concatenate([dc * g_t * i_t * (1.0 - i_t),
+                         dc * cache.c_prev * f_t * (1.0 - f_t),
+                         dc * i_t * (1.0 - g_t**2),
+                         dh_t * tanh_c * o_t * (1.0 - o_t)], axis=-1)
+    return dz, dc * f_t
+
+
+def lstm_cell_backward(dh_t, dc_t, cache: CellCache, W_ih, W_hh) -> dict[str, np.ndarray]:
+    """Backward of ``lstm_cell_forward``: the gradients of every input of the step.
+
+    ``dh_t`` and ``dc_t`` have the shape of h_t, (H,) or (B, H); ``cache`` is
+    what ``lstm_cell_forward`` returned; ``W_ih`` (4H, D) and ``W_hh`` (4H, H)
+    are the weights it used (the cache does not hold them). Returns a dict
+    with keys x_t, h_prev, c_prev (shaped like those inputs) and W_ih, W_hh,
+    b_ih, b_hh (shaped like the weights; summed over the batch). The two
+    biases get the same gradient: both are simply added to the pre-activation.
+    """
+    if not isinstance(cache, CellCache):
+        raise ValueError(f"cache must be the CellCache returned by lstm_cell_forward, got {type(cache).__name__}")
+    H = cache.h_t.shape[-1]
+    D = cache.x_t.shape[-1]
+    W_ih = as_array("W_ih", W_ih, ndim=2)
+    check_shape("W_ih", W_ih, (4 * H, D))
+    W_hh = as_array("W_hh", W_hh, ndim=2)
+    check_shape("W_hh", W_hh, (4 * H, H))
+    dh_t = as_array("dh_t", dh_t)
+    check_shape("dh_t", dh_t, cache.h_t.shape)
+    dc_t = as_array("dc_t", dc_t)
+    check_shape("dc_t", dc_t, cache.c_t.shape)
+    dz, dc_prev = gates_backward(dh_t, dc_t, cache)
+    dz_rows = dz.reshape(-1, 4 * H)  # one row per example: the weight gradients sum over the batch
+    db = dz_rows.sum(axis=0)
+    return {
+        "x_t": dz @ W_ih,
+        "h_prev": dz @ W_hh,
+        "c_prev": dc_prev,
+        "W_ih": dz_rows.T @ cache.x_t.reshape(-1, D),
+        "W_hh": dz_rows.T @ cache.h_prev.reshape(-1, H),
+        "b_ih": db,
+        "b_hh": db.copy(),
+    }

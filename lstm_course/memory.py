@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .validate import as_array, check_in_range
+from .validate import as_array, check_in_range, check_int
 
 
 def run_scalar_cell(f: float, i: float, g, c0: float = 0.0) -> np.ndarray:
@@ -55,8 +55,7 @@ def steps_to_fraction(c, start: int, fraction: float = 0.5) -> int | None:
 
 def pulse(steps: int, at: int = 1, value: float = 1.0) -> np.ndarray:
     """A sequence of ``steps`` zeros with ``value`` at step ``at`` (1-based, as t in the equations)."""
-    if not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    check_int("steps", steps)
     if not 1 <= at <= steps:
         raise ValueError(f"at must be in [1, {steps}], got {at}")
     g = np.zeros(steps)

@@ -40,9 +40,9 @@ from torch.utils.data import DataLoader, TensorDataset
 from tqdm.auto import tqdm
 
 from .devices import pick_device, seed_everything
-from .exercises import CheckResult
+from .exercises import CheckResult, call_learner
 from .playgrounds import LivePanel, View, readout_table, figure_png
-from .validate import as_array, check_in_range
+from .validate import as_array, check_in_range, check_int
 
 SEED = 42          # the article's np.random.seed
 NOISE = 0.1        # the article's noise standard deviation
@@ -67,16 +67,9 @@ def article_data(noise: float = NOISE, seed: int = SEED) -> tuple[np.ndarray, np
     return clean + np.random.RandomState(seed).normal(0, noise, size=N_POINTS), clean
 
 
-def _positive_int(name: str, value) -> int:
-    """Return ``value`` as an int if it is a positive integer, else raise ``ValueError``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def _check_window(window, length: int) -> int:
     """A window must be a positive integer shorter than the series (so one window has a target)."""
-    window = _positive_int("window", window)
+    window = check_int("window", window)
     if window >= length:
         raise ValueError(f"window ({window}) must be shorter than the series ({length} values), "
                          "so that at least one window has a target after it")
@@ -181,7 +174,7 @@ class CourseConfig:
 
     def __post_init__(self):
         for name in ("window", "hidden", "batch_size", "max_epochs", "patience", "val_size"):
-            _positive_int(name, getattr(self, name))
+            check_int(name, getattr(self, name))
         check_in_range("lr", self.lr, 1e-8, 1.0)
         check_in_range("lr_decay", self.lr_decay, 1e-3, 1.0)
 
@@ -226,7 +219,7 @@ def train_source(train_series, epochs: int | None = None, seed: int = 0, device:
     series = as_array("train_series", train_series, ndim=1)
     if len(series) < 2:
         raise ValueError(f"train_series needs at least 2 values (an input and its target), got {len(series)}")
-    epochs = SOURCE_EPOCHS if epochs is None else _positive_int("epochs", epochs)
+    epochs = SOURCE_EPOCHS if epochs is None else check_int("epochs", epochs)
     dev = pick_device(device)
     seed_everything(seed, dev)
     model = SineLSTM(SOURCE_HIDDEN).to(dev)
@@ -321,7 +314,7 @@ def predict_next(model: nn.Module, X: np.ndarray) -> np.ndarray:
 def free_run(model: nn.Module, history, steps: int) -> np.ndarray:
     """Forecast ``steps`` values from ``history`` (window,), each prediction fed back as the newest input."""
     window = torch.tensor(as_array("history", history, ndim=1), dtype=torch.float32, device=model_device(model))
-    steps = _positive_int("steps", steps)
+    steps = check_int("steps", steps)
     if len(window) == 0:
         raise ValueError("history is empty: free-running needs at least one value to start from")
     model.eval()
@@ -380,7 +373,7 @@ def run(approach: str = "course", epochs: int | None = None, device: str = "auto
     """Train one approach on the article's data and return the benchmark row (see ``ROW_KEYS``)."""
     noisy, clean = article_data()
     if approach == "course":
-        config = CourseConfig() if epochs is None else CourseConfig(max_epochs=_positive_int("epochs", epochs))
+        config = CourseConfig() if epochs is None else CourseConfig(max_epochs=check_int("epochs", epochs))
         result = train_course(noisy, config, device, progress)
     elif approach == "source":
         result = train_source(noisy[:TRAIN_SIZE], epochs, device=device, progress=progress)
@@ -542,12 +535,9 @@ def check_windows(fn: Callable) -> CheckResult:
         raise ValueError(f"fn must be a function, got {type(fn).__name__}")
     series, window = np.arange(10.0), 3
     X_ref, y_ref = make_windows(series, window)
-    try:
-        out = fn(series.copy(), window)
-    except NotImplementedError:
-        return CheckResult(title, False, ["not written yet: replace `raise NotImplementedError` with your code"])
-    except Exception as exc:
-        return CheckResult(title, False, [f"your function raised {type(exc).__name__}: {exc}"])
+    out, failed = call_learner(title, fn, series, window)
+    if failed is not None:
+        return failed
     if not (isinstance(out, tuple) and len(out) == 2):
         return CheckResult(title, False, [f"return (X, y), a tuple of two arrays; got {type(out).__name__}"])
     X, y = (np.asarray(v, dtype=float) for v in out)

@@ -49,3 +49,15 @@ def check_in_range(name: str, value: float, low: float, high: float) -> float:
     if math.isnan(v) or not (low <= v <= high):
         raise ValueError(f"{name} must be in [{low}, {high}], got {v}")
     return v
+
+
+def check_int(name: str, value, low: int = 1, high: int | None = None) -> int:
+    """Return ``value`` as an int if it is an integer in [low, high] (no upper bound if ``high`` is None).
+
+    Python and NumPy integers pass; bools, floats (even 2.0) and strings raise ``ValueError``.
+    """
+    span = f">= {low}" if high is None else f"in [{low}, {high}]"
+    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer))
+            or value < low or (high is not None and value > high)):
+        raise ValueError(f"{name} must be an integer {span}, got {value!r}")
+    return int(value)

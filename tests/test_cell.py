@@ -81,6 +81,14 @@ def test_sigmoid_matches_definition_in_normal_range():
     assert np.allclose(sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-14, atol=0)
 
 
+@pytest.mark.parametrize("z, dtype", [(2.0, np.float64), (3, np.float64), (np.arange(3), np.float64),
+                                      (np.float32(2.0), np.float32), (np.ones(2, np.float32), np.float32)])
+def test_sigmoid_keeps_float32_and_computes_the_rest_in_float64(z, dtype):
+    s = sigmoid(z)
+    assert s.dtype == dtype
+    assert np.allclose(s, 1 / (1 + np.exp(-np.asarray(z, dtype=np.float64))), rtol=1e-6 if dtype == np.float32 else 1e-15)
+
+
 def test_split_gates_order_and_errors():
     z = np.arange(8.0)
     i, f, g, o = split_gates(z)

@@ -67,3 +67,32 @@ def test_verdict_reads_as_pass_or_not_yet():
     text = str(check_cell_step(make_step(keep_old=False)))
     assert text.startswith("LSTM cell step: NOT YET") and "forget gate f_t" in text
     assert "not yet" in check_cell_step(make_step(keep_old=False))._repr_html_()
+
+
+def test_call_learner_passes_copies_and_reports_exceptions_with_hints():
+    import torch
+    from lstm_course.exercises import call_learner
+
+    x, t = np.zeros(3), torch.zeros(2)
+
+    def scribble(a, b, n):
+        a[:] = 1.0
+        b[:] = 1.0
+        return n + 1
+
+    out, failed = call_learner("t", scribble, x, t, 2)
+    assert failed is None and out == 3
+    assert not x.any() and not t.any()  # the checker's own inputs are untouched
+
+    _, stub = call_learner("t", lambda: (_ for _ in ()).throw(NotImplementedError()))
+    assert stub.problems == ["not written yet: replace `raise NotImplementedError` with your code"]
+
+    def index_past(a):
+        return a[5]
+
+    _, failed = call_learner("t", index_past, x, hints={IndexError: "steps count from 0"})
+    assert not failed.passed
+    assert failed.problems[0].startswith("your function raised IndexError: ")
+    assert failed.problems[0].endswith(". Hint: steps count from 0")
+    _, failed = call_learner("t", lambda a: a / "x", x, hints={IndexError: "steps count from 0"})
+    assert "Hint" not in failed.problems[0] and "TypeError" in failed.problems[0]

@@ -1,0 +1,69 @@
+"""Forward time of NumpyLSTM against torch.nn.LSTM on the CPU, one thread, float64.
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/numpy_vs_torch_lstm.py
+
+Prints the best of several (interleaved) repeats for each and the ratio NumPy / torch
+(the course's target: within 1.3x). Sizes: T=200 steps, B=32, D=8, H=64.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # before NumPy and torch start their thread pools
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from lstm_course.numpy_lstm import NumpyLSTM  # noqa: E402
+
+
+def best_times(fns, repeats: int) -> list[float]:
+    """The fastest of ``repeats`` calls of each function, in seconds.
+
+    The calls alternate between the functions, so that a busy moment on a
+    shared machine slows all of them alike; the minimum is the run least
+    disturbed by other work.
+    """
+    best = [float("inf")] * len(fns)
+    for _ in range(repeats):
+        for k, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn()
+            best[k] = min(best[k], time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--T", type=int, default=200)
+    parser.add_argument("--B", type=int, default=32)
+    parser.add_argument("--D", type=int, default=8)
+    parser.add_argument("--H", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=20)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    module = torch.nn.LSTM(args.D, args.H, dtype=torch.float64).eval()
+    net = NumpyLSTM.from_torch(module)
+    x = np.random.default_rng(0).normal(size=(args.T, args.B, args.D))
+    x_torch = torch.from_numpy(x)
+
+    def run_torch():
+        with torch.no_grad():
+            return module(x_torch)
+
+    out, _ = net(x)
+    assert np.abs(out - run_torch()[0].numpy()).max() < 1e-12, "NumpyLSTM and nn.LSTM disagree"
+    run_torch()  # warm-up
+    t_numpy, t_torch = best_times([lambda: net(x), run_torch], args.repeats)
+    print(f"forward T={args.T} B={args.B} D={args.D} H={args.H} float64, 1 thread, best of {args.repeats}")
+    print(f"  NumpyLSTM     {t_numpy * 1e3:8.2f} ms")
+    print(f"  torch.nn.LSTM {t_torch * 1e3:8.2f} ms")
+    print(f"  ratio NumPy / torch = {t_numpy / t_torch:.2f}")
+
+
+if __name__ == "__main__":
+    main()

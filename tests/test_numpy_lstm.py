@@ -1,0 +1,242 @@
+"""NumpyLSTM against torch.nn.LSTM: random configurations, forward and backward, float64.
+
+Each seed draws a configuration (sizes, layers, directions, batch_first,
+bias, sequence length 1 included, unbatched input, given or default
+state) and requires forward max |diff| <= 1e-12 and gradient relative
+error <= 1e-9 against torch autograd. A central finite-difference check
+covers every gradient on a small two-layer bidirectional net.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from lstm_course.numpy_lstm import NumpyLSTM
+
+N_CONFIGS = 120
+FORWARD_TOL = 1e-12
+GRAD_TOL = 1e-9
+
+
+def rel_error(got: np.ndarray, ref: np.ndarray) -> float:
+    """max |got - ref| / max |ref|: the error relative to the gradient's largest entry."""
+    return float(np.abs(got - ref).max()) / max(float(np.abs(ref).max()), np.finfo(float).tiny)
+
+
+def draw_config(seed: int) -> dict:
+    """A random configuration; every fifth has T = 1, every seventh is unbatched."""
+    rng = np.random.default_rng(seed)
+    return dict(
+        input_size=int(rng.integers(1, 6)), hidden_size=int(rng.integers(1, 7)), num_layers=int(rng.integers(1, 4)),
+        bias=bool(rng.integers(2)), batch_first=bool(rng.integers(2)), bidirectional=bool(rng.integers(2)),
+        T=1 if seed % 5 == 0 else int(rng.integers(2, 9)), B=int(rng.integers(1, 5)), unbatched=seed % 7 == 3,
+        with_state=bool(rng.integers(2)), with_state_grads=bool(rng.integers(2)),
+    )
+
+
+def compare_with_torch(seed: int) -> tuple[float, float]:
+    """Run one drawn configuration in NumPy and torch; return (forward max diff, worst gradient rel error)."""
+    cfg = draw_config(seed)
+    rng = np.random.default_rng(10_000 + seed)
+    torch.manual_seed(seed)
+    module = torch.nn.LSTM(cfg["input_size"], cfg["hidden_size"], cfg["num_layers"], bias=cfg["bias"],
+                           batch_first=cfg["batch_first"], bidirectional=cfg["bidirectional"], dtype=torch.float64)
+    net = NumpyLSTM.from_torch(module)
+    T, B, D, H = cfg["T"], cfg["B"], cfg["input_size"], cfg["hidden_size"]
+    L = cfg["num_layers"] * (2 if cfg["bidirectional"] else 1)
+    if cfg["unbatched"]:
+        x_shape, state_shape = (T, D), (L, H)
+    else:
+        x_shape, state_shape = ((B, T, D) if cfg["batch_first"] else (T, B, D)), (L, B, H)
+    x = torch.tensor(rng.normal(size=x_shape), requires_grad=True)
+    h0 = torch.tensor(rng.normal(size=state_shape), requires_grad=True)
+    c0 = torch.tensor(rng.normal(size=state_shape), requires_grad=True)
+    if cfg["with_state"]:
+        out_t, (h_n_t, c_n_t) = module(x, (h0, c0))
+        out, (h_n, c_n) = net(x.detach().numpy(), (h0.detach().numpy(), c0.detach().numpy()))
+    else:
+        out_t, (h_n_t, c_n_t) = module(x)
+        out, (h_n, c_n) = net(x.detach().numpy())
+    for got, ref in ((out, out_t), (h_n, h_n_t), (c_n, c_n_t)):
+        assert got.shape == tuple(ref.shape) and got.dtype == np.float64
+    fwd = max(float(np.abs(got - ref.detach().numpy()).max()) for got, ref in ((out, out_t), (h_n, h_n_t), (c_n, c_n_t)))
+
+    d_out = rng.normal(size=out.shape)
+    d_h_n, d_c_n = (rng.normal(size=h_n.shape), rng.normal(size=c_n.shape)) if cfg["with_state_grads"] else (None, None)
+    loss = (out_t * torch.from_numpy(d_out)).sum()
+    if d_h_n is not None:
+        loss = loss + (h_n_t * torch.from_numpy(d_h_n)).sum() + (c_n_t * torch.from_numpy(d_c_n)).sum()
+    wrt = [p for _, p in module.named_parameters()] + [x] + ([h0, c0] if cfg["with_state"] else [])
+    ref = dict(zip([n for n, _ in module.named_parameters()] + ["input", "h0", "c0"],
+                   torch.autograd.grad(loss, wrt)))
+    grads = net.backward(d_out, d_h_n, d_c_n)
+    assert list(grads) == [n for n, _ in module.named_parameters()] + ["input", "h0", "c0"]
+    errors = []
+    for name, r in ref.items():
+        assert grads[name].shape == tuple(r.shape), name
+        errors.append(rel_error(grads[name], r.numpy()))
+    if not cfg["with_state"]:  # torch's default state is a constant; ours still gets its gradient
+        assert grads["h0"].shape == grads["c0"].shape == state_shape
+    return fwd, max(errors)
+
+
+@pytest.mark.parametrize("seed", range(N_CONFIGS))
+def test_random_configuration_matches_torch(seed):
+    fwd, grad = compare_with_torch(seed)
+    assert fwd <= FORWARD_TOL, f"{draw_config(seed)}: forward differs by {fwd:.2e}"
+    assert grad <= GRAD_TOL, f"{draw_config(seed)}: gradient relative error {grad:.2e}"
+
+
+def test_configurations_cover_every_case():
+    configs = [draw_config(s) for s in range(N_CONFIGS)]
+    for key in ("bias", "batch_first", "bidirectional", "unbatched", "with_state", "with_state_grads"):
+        assert {c[key] for c in configs} == {True, False}, key
+    assert {c["num_layers"] for c in configs} == {1, 2, 3}
+    assert any(c["T"] == 1 for c in configs) and any(c["T"] > 1 for c in configs)
+
+
+def test_central_finite_differences():
+    """Every gradient entry of a 2-layer bidirectional net against (L(p + eps) - L(p - eps)) / (2 eps)."""
+    rng = np.random.default_rng(0)
+    net = NumpyLSTM(2, 3, num_layers=2, bidirectional=True, seed=1)
+    x, h0, c0 = rng.normal(size=(4, 2, 2)), rng.normal(size=(4, 2, 3)), rng.normal(size=(4, 2, 3))
+    d_out, d_h, d_c = rng.normal(size=(4, 2, 6)), rng.normal(size=(4, 2, 3)), rng.normal(size=(4, 2, 3))
+    inputs = {"input": x, "h0": h0, "c0": c0}
+
+    def loss() -> float:
+        out, (h_n, c_n) = net(inputs["input"], (inputs["h0"], inputs["c0"]))
+        return float((out * d_out).sum() + (h_n * d_h).sum() + (c_n * d_c).sum())
+
+    loss()
+    grads = net.backward(d_out, d_h, d_c)
+    eps, worst = 1e-6, 0.0
+    for name, grad in grads.items():
+        arr = net.params[name] if name in net.params else inputs[name]
+        numeric = np.empty_like(arr)
+        for idx in np.ndindex(arr.shape):
+            keep = arr[idx]
+            arr[idx] = keep + eps
+            up = loss()
+            arr[idx] = keep - eps
+            down = loss()
+            arr[idx] = keep
+            numeric[idx] = (up - down) / (2 * eps)
+        worst = max(worst, rel_error(grad, numeric))
+    assert worst < 1e-7, worst
+
+
+def test_init_like_torch_and_names():
+    net = NumpyLSTM(5, 16, num_layers=2, bidirectional=True, seed=0)
+    module = torch.nn.LSTM(5, 16, num_layers=2, bidirectional=True)
+    assert {n: tuple(p.shape) for n, p in module.named_parameters()} == {n: p.shape for n, p in net.params.items()}
+    assert list(net.params) == [n for n, _ in module.named_parameters()]
+    bound = 1 / np.sqrt(16)
+    for p in net.params.values():
+        assert p.dtype == np.float64 and np.abs(p).max() <= bound
+        assert np.abs(p).max() > 0.8 * bound  # spread over the whole range, not a narrower one
+    again = NumpyLSTM(5, 16, num_layers=2, bidirectional=True, seed=0)
+    assert all(np.array_equal(p, again.params[n]) for n, p in net.params.items())
+    assert not NumpyLSTM(5, 16, bias=False).names(0, 0)[-1].startswith("bias")
+
+
+def test_to_torch_round_trip():
+    net = NumpyLSTM(3, 4, num_layers=2, bias=False, batch_first=True, bidirectional=True, seed=5)
+    module = net.to_torch()
+    assert (module.num_layers, module.bias, module.batch_first, module.bidirectional) == (2, False, True, True)
+    x = np.random.default_rng(0).normal(size=(2, 6, 3))
+    out, (h_n, c_n) = net(x)
+    out_t, (h_n_t, c_n_t) = module(torch.from_numpy(x))
+    assert np.abs(out - out_t.detach().numpy()).max() <= FORWARD_TOL
+    back = NumpyLSTM.from_torch(module)
+    assert all(np.array_equal(back.params[n], p) for n, p in net.params.items())
+
+
+def test_float32_accepted():
+    torch.manual_seed(0)
+    module = torch.nn.LSTM(3, 5, num_layers=2)  # float32, torch's default
+    net = NumpyLSTM.from_torch(module)
+    assert net.dtype == np.float32 and all(p.dtype == np.float32 for p in net.params.values())
+    x = np.random.default_rng(0).normal(size=(7, 2, 3)).astype(np.float32)
+    out, (h_n, _) = net(x)
+    assert out.dtype == np.float32 and h_n.dtype == np.float32
+    assert np.abs(out - module(torch.from_numpy(x))[0].detach().numpy()).max() < 1e-6
+    grads = net.backward(np.ones_like(out))
+    assert all(g.dtype == np.float32 for g in grads.values())
+    # float64 input to a float32 net is computed in float32, as the net's dtype says
+    assert net(x.astype(np.float64))[0].dtype == np.float32
+
+
+def test_trace_matches_cell_steps():
+    from lstm_course.cell import lstm_cell_forward
+
+    net = NumpyLSTM(2, 3, bidirectional=True, seed=0)
+    x = np.random.default_rng(1).normal(size=(5, 2, 2))
+    net(x)
+    for direction, steps in ((0, range(5)), (1, reversed(range(5)))):
+        trace = net.trace(0, direction)
+        assert set(trace) == {"i_t", "f_t", "g_t", "o_t", "c_t", "h_t"}
+        h = c = np.zeros((2, 3))
+        for t in steps:
+            h, c, cache = lstm_cell_forward(x[t], h, c, *net.cell_params(0, direction))
+            for name in trace:
+                assert np.allclose(trace[name][t], getattr(cache, name), atol=1e-14, rtol=0), (direction, t, name)
+
+
+def test_from_torch_limits():
+    with pytest.raises(NotImplementedError, match="proj_size=2"):
+        NumpyLSTM.from_torch(torch.nn.LSTM(3, 4, proj_size=2))
+    with pytest.warns(UserWarning, match="dropout=0.5"):
+        NumpyLSTM.from_torch(torch.nn.LSTM(3, 4, num_layers=2, dropout=0.5))
+    with pytest.raises(ValueError, match="expected a torch.nn.LSTM, got GRU"):
+        NumpyLSTM.from_torch(torch.nn.GRU(3, 4))
+
+
+BAD_CALLS = {
+    "x of 4 dimensions": (lambda net: net(np.zeros((5, 2, 3, 1))), "x must be 2-D or 3-D, got 4-D"),
+    "x of 1 dimension": (lambda net: net(np.zeros(3)), "x must be 2-D or 3-D, got 1-D"),
+    "wrong feature size": (lambda net: net(np.zeros((5, 2, 4))), r"input_size=3, got shape \(5, 2, 4\)"),
+    "empty sequence": (lambda net: net(np.zeros((0, 2, 3))), "at least one step"),
+    "NaN in x": (lambda net: net(np.full((5, 2, 3), np.nan)), "x contains NaN"),
+    "h0 of the wrong shape": (lambda net: net(np.zeros((5, 2, 3)), (np.zeros((1, 2, 4)), np.zeros((2, 2, 4)))),
+                              r"h0 must have shape \(2, 2, 4\), got \(1, 2, 4\)"),
+    "c0 missing its batch axis": (lambda net: net(np.zeros((5, 2, 3)), (np.zeros((2, 2, 4)), np.zeros((2, 4)))),
+                                  r"c0 must have shape \(2, 2, 4\), got \(2, 4\)"),
+    "state not a pair": (lambda net: net(np.zeros((5, 2, 3)), np.zeros((2, 2, 4))), "state must be a pair"),
+    "unbatched x, batched state": (lambda net: net(np.zeros((5, 3)), (np.zeros((2, 1, 4)), np.zeros((2, 1, 4)))),
+                                   r"h0 must have shape \(2, 4\), got \(2, 1, 4\)"),
+    "backward before forward": (lambda net: net.backward(np.zeros((5, 2, 4))), "needs a forward pass first"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_CALLS)
+def test_bad_inputs_have_clear_messages(case):
+    call, message = BAD_CALLS[case]
+    net = NumpyLSTM(3, 4, num_layers=2, seed=0)
+    error = RuntimeError if case == "backward before forward" else ValueError
+    with pytest.raises(error, match=message):
+        call(net)
+
+
+def test_bad_gradients_have_clear_messages():
+    net = NumpyLSTM(3, 4, num_layers=2, bidirectional=True, seed=0)
+    net(np.zeros((5, 2, 3)))
+    with pytest.raises(ValueError, match=r"d_out must have shape \(5, 2, 8\), got \(5, 2, 4\)"):
+        net.backward(np.zeros((5, 2, 4)))
+    with pytest.raises(ValueError, match=r"d_h_n must have shape \(4, 2, 4\), got \(2, 2, 4\)"):
+        net.backward(np.zeros((5, 2, 8)), np.zeros((2, 2, 4)))
+    with pytest.raises(ValueError, match="d_c_n contains NaN"):
+        net.backward(np.zeros((5, 2, 8)), None, np.full((4, 2, 4), np.nan))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(input_size=0, hidden_size=4), "input_size must be an integer >= 1, got 0"),
+    (dict(input_size=3, hidden_size=2.5), "hidden_size must be an integer >= 1, got 2.5"),
+    (dict(input_size=3, hidden_size=4, num_layers=0), "num_layers must be an integer >= 1, got 0"),
+    (dict(input_size=3, hidden_size=4, bidirectional="yes"), "bidirectional must be True or False, got 'yes'"),
+    (dict(input_size=3, hidden_size=4, dtype=np.int64), "dtype must be float64 or float32, got int64"),
+])
+def test_bad_constructor_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        NumpyLSTM(**kwargs)
