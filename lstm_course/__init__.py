@@ -13,6 +13,8 @@ One module per topic:
 - ``plots``: the static pictures of notebook 01.
 - ``playgrounds``: slider callbacks (plain functions) and the panel that wires them.
 - ``exercises``: checkers that say pass, or which part is wrong.
+- ``gradient_flow``: how far back a gradient reaches in an RNN, a GRU and an LSTM.
+- ``adding_problem``: the long-memory task of Hochreiter & Schmidhuber (1997), trained and timed.
 - ``devices``: choosing cuda, mps or cpu, and seeding for reproducible runs.
 - ``sine``: the noisy-sine forecast of notebook 07, the source's way and the course's.
 - ``environment``: the set-up check of notebook 00 and JupyterLab's settings.

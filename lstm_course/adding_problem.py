@@ -1,0 +1,256 @@
+"""The adding problem (Hochreiter & Schmidhuber, 1997): a task that needs long memory (notebook 04).
+
+Each example is a sequence of T steps with two input channels: a value drawn
+uniformly from [0, 1], and a marker that is 1 at exactly two steps and 0
+elsewhere. The target is the sum of the two marked values. The first marker
+lies in the first half of the sequence, so the model must carry a number
+for at least T/2 steps while ignoring everything else. Always answering the
+mean, 1, scores MSE = Var(u1 + u2) = 2/12 = 1/6 ≈ 0.167; anything clearly
+below that has remembered something.
+
+``train`` fits an ``nn.RNN``, ``nn.GRU`` or ``nn.LSTM`` with a linear head
+on its last step, seeded so that a CPU run repeats bit for bit. ``sweep``
+runs several sequence lengths and models with the same budget and seeds;
+``time_step`` and ``parameter_count`` measure the price of the gates.
+
+A second task, ``first_sign``, is a *weak* test of memory kept for honesty:
+x_1 = ±1 followed by small noise, target the sign of x_1. A tanh RNN can hold
+a sign in an attractor without learning to remember anything, so success
+there proves little.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from .validate import check_in_range, check_int
+
+KINDS = ("rnn", "gru", "lstm")
+MODULES = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+GATE_BLOCKS = {"rnn": 1, "gru": 3, "lstm": 4}   # weight blocks stacked in W_ih and W_hh
+MEAN_MSE = 1 / 6                                # MSE of always answering 1 on the adding problem
+TEST_SEED = 1_000_003                           # the test set's generator: the same for every model
+
+
+def check_kind(kind: str) -> str:
+    """Return ``kind`` if it is one of 'rnn', 'gru', 'lstm'; else raise ``ValueError``."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    return kind
+
+
+# ---------------------------------------------------------------- data
+
+def adding_batch(T: int, batch: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """A batch of the adding problem: x (batch, T, 2) float32 and y (batch, 1).
+
+    ``x[..., 0]`` holds values uniform in [0, 1], ``x[..., 1]`` the markers:
+    one at a step in [0, T//2), one in [T//2, T). ``y`` is the sum of the two
+    marked values.
+    """
+    T, batch = check_int("T", T, 2), check_int("batch", batch, 1)
+    values = torch.rand(batch, T, generator=generator)
+    first = torch.randint(0, T // 2, (batch,), generator=generator)
+    second = torch.randint(T // 2, T, (batch,), generator=generator)
+    markers = torch.zeros(batch, T)
+    rows = torch.arange(batch)
+    markers[rows, first] = 1.0
+    markers[rows, second] = 1.0
+    return torch.stack([values, markers], dim=-1), (values * markers).sum(dim=1, keepdim=True)
+
+
+def first_sign_batch(T: int, batch: int, generator: torch.Generator,
+                     noise: float = 0.1) -> tuple[torch.Tensor, torch.Tensor]:
+    """The weak task: x (batch, T, 1) with x_1 = ±1 then normal(0, noise); y (batch, 1) = x_1."""
+    T, batch = check_int("T", T, 2), check_int("batch", batch, 1)
+    noise = check_in_range("noise", noise, 0.0, 1.0)
+    sign = torch.randint(0, 2, (batch, 1), generator=generator).float() * 2 - 1
+    x = torch.randn(batch, T, 1, generator=generator) * noise
+    x[:, 0, 0] = sign[:, 0]
+    return x, sign
+
+
+TASKS: dict[str, tuple[Callable, int]] = {"adding": (adding_batch, 2), "first_sign": (first_sign_batch, 1)}
+
+
+# ---------------------------------------------------------------- model
+
+def make_recurrent(kind: str, input_size: int, hidden: int,
+                   dtype: torch.dtype = torch.float32) -> nn.RNN | nn.GRU | nn.LSTM:
+    """One recurrent layer of ``kind`` ('rnn' is tanh), batch_first, with torch's default initialisation."""
+    check_kind(kind)
+    input_size, hidden = check_int("input_size", input_size, 1), check_int("hidden", hidden, 1)
+    return MODULES[kind](input_size, hidden, batch_first=True, dtype=dtype)
+
+
+class SequenceRegressor(nn.Module):
+    """A recurrent layer read out by a linear head at the last step: x (B, T, D) -> (B, 1)."""
+
+    def __init__(self, kind: str, input_size: int = 2, hidden: int = 32):
+        super().__init__()
+        self.kind = check_kind(kind)
+        self.rnn = make_recurrent(kind, input_size, hidden)
+        self.head = nn.Linear(hidden, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.rnn(x)            # (B, T, H): the hidden state at every step
+        return self.head(out[:, -1])    # (B, 1): read only the last one
+
+
+def parameter_count(kind: str, input_size: int, hidden: int) -> int:
+    """Number of parameters of one recurrent layer of ``kind`` (no head), counted from the module."""
+    return sum(p.numel() for p in make_recurrent(kind, input_size, hidden).parameters())
+
+
+# ---------------------------------------------------------------- training
+
+@dataclass
+class Result:
+    """One training run: its setting, per-step training losses, test MSE and wall-clock seconds."""
+
+    kind: str
+    T: int
+    steps: int
+    task: str
+    losses: list[float]
+    test_mse: float
+    seconds: float
+    model: SequenceRegressor = field(repr=False)
+
+
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    """Mean squared error of ``model`` on x (N, T, D), y (N, 1), without gradients."""
+    with torch.no_grad():
+        return float(((model(x) - y) ** 2).mean())
+
+
+def test_set(T: int, size: int = 1000, task: str = "adding") -> tuple[torch.Tensor, torch.Tensor]:
+    """The fixed test set of ``task`` for length ``T``: the same examples for every model and seed."""
+    make, _ = _task(task)
+    return make(T, check_int("size", size, 1), torch.Generator().manual_seed(TEST_SEED + T))
+
+
+def _task(task: str) -> tuple[Callable, int]:
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {tuple(TASKS)}, got {task!r}")
+    return TASKS[task]
+
+
+def train(kind: str, T: int = 50, steps: int = 1500, batch: int = 64, hidden: int = 32, lr: float = 1e-2,
+          clip: float = 1.0, seed: int = 0, task: str = "adding", test_size: int = 1000,
+          threads: int = 1, progress: bool = True) -> Result:
+    """Train a ``SequenceRegressor`` of ``kind`` with Adam on fresh batches of ``task``; test on ``test_set``.
+
+    Every model with the same ``seed`` starts from ``torch.manual_seed(seed)``
+    and sees the same batches (a generator seeded with ``seed``), so runs
+    repeat bit for bit on the same CPU, torch version and ``threads``.
+    Gradients are clipped to norm ``clip``, the usual guard for recurrent
+    nets. ``seconds`` is the training time only.
+    """
+    check_kind(kind)
+    make, input_size = _task(task)
+    T, steps, threads = check_int("T", T, 2), check_int("steps", steps, 1), check_int("threads", threads, 1)
+    lr, clip = check_in_range("lr", lr, 1e-8, 1.0), check_in_range("clip", clip, 1e-6, 1e6)
+    x_test, y_test = test_set(T, test_size, task)
+    batches = torch.Generator().manual_seed(check_int("seed", seed, 0))
+    saved_threads = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        torch.manual_seed(seed)
+        model = SequenceRegressor(kind, input_size, check_int("hidden", hidden, 1))
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+        losses = []
+        start = time.perf_counter()
+        bar = tqdm(range(steps), desc=f"{kind} T={T}", unit="step", disable=not progress, leave=False)
+        for _ in bar:
+            x, y = make(T, batch, batches)
+            loss = ((model(x) - y) ** 2).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), clip)
+            optimizer.step()
+            losses.append(loss.item())
+            if len(losses) % 50 == 0:
+                bar.set_postfix(loss=f"{sum(losses[-50:]) / 50:.4f}")
+        seconds = time.perf_counter() - start
+        test_mse = evaluate(model, x_test, y_test)
+    finally:
+        torch.set_num_threads(saved_threads)
+    if not math.isfinite(test_mse):
+        raise FloatingPointError(f"{kind} at T={T} diverged (test MSE {test_mse}); lower lr or clip")
+    return Result(kind, T, steps, task, losses, test_mse, seconds, model)
+
+
+def sweep(Ts: tuple[int, ...] = (50, 100, 200), kinds: tuple[str, ...] = KINDS, progress: bool = True,
+          **settings) -> list[Result]:
+    """``train`` every kind at every length in ``Ts`` with the same budget and seeds (``settings``)."""
+    if not Ts or not kinds:
+        raise ValueError(f"Ts and kinds must not be empty, got Ts={Ts!r}, kinds={kinds!r}")
+    for kind in kinds:
+        check_kind(kind)
+    runs = [(T, kind) for T in Ts for kind in kinds]
+    bar = tqdm(runs, desc="sweep", unit="run", disable=not progress)
+    return [train(kind, T, progress=progress, **settings) for T, kind in bar]
+
+
+def format_table(results: list[Result]) -> str:
+    """A plain-text table: T, model, test MSE, MSE / mean-guess MSE, training seconds."""
+    lines = [f"{'T':>4}  {'model':<5}  {'steps':>5}  {'test MSE':>9}  {'/ 0.167':>8}  {'seconds':>7}"]
+    lines += [f"{r.T:>4}  {r.kind:<5}  {r.steps:>5}  {r.test_mse:>9.4f}  {r.test_mse / MEAN_MSE:>8.3f}  "
+              f"{r.seconds:>7.1f}" for r in results]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- cost
+
+def time_step(kind: str, hidden: int, T: int = 50, batch: int = 64, repeats: int = 5,
+              threads: int = 1) -> float:
+    """Seconds for one training step (forward, backward, Adam) on an adding batch; the best of ``repeats``.
+
+    The minimum of several runs is the one least disturbed by other work on the machine.
+    """
+    check_kind(kind)
+    repeats, threads = check_int("repeats", repeats, 1), check_int("threads", threads, 1)
+    x, y = adding_batch(T, batch, torch.Generator().manual_seed(0))
+    saved_threads = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        torch.manual_seed(0)
+        model = SequenceRegressor(kind, 2, check_int("hidden", hidden, 1))
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+        def step() -> float:
+            start = time.perf_counter()
+            loss = ((model(x) - y) ** 2).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            return time.perf_counter() - start
+
+        step()                                  # warm-up, not counted
+        best = min(step() for _ in range(repeats))
+    finally:
+        torch.set_num_threads(saved_threads)
+    return best
+
+
+def cost_table(hiddens: tuple[int, ...] = (32, 64, 128, 256), kinds: tuple[str, ...] = KINDS, T: int = 50,
+               batch: int = 64, repeats: int = 5, progress: bool = True) -> list[dict]:
+    """Parameters and milliseconds per training step for every kind and hidden size (input size 2).
+
+    The kinds alternate inside each size, so a busy moment on a shared
+    machine slows them alike.
+    """
+    rows = []
+    for hidden in tqdm(hiddens, desc="timing", unit="size", disable=not progress):
+        for kind in kinds:
+            rows.append({"kind": kind, "hidden": hidden, "params": parameter_count(kind, 2, hidden),
+                         "ms_per_step": 1e3 * time_step(kind, hidden, T, batch, repeats)})
+    return rows

@@ -1,0 +1,109 @@
+"""The adding problem: data, models, seeded training, parameter counts and bad input."""
+
+import math
+
+import pytest
+import torch
+
+from lstm_course import adding_problem as ap
+
+
+def test_each_example_has_two_markers_one_in_each_half_and_their_sum_as_target():
+    x, y = ap.adding_batch(20, 256, torch.Generator().manual_seed(0))
+    assert x.shape == (256, 20, 2) and y.shape == (256, 1)
+    values, markers = x[..., 0], x[..., 1]
+    assert torch.all((values >= 0) & (values <= 1))
+    assert torch.all(markers.sum(dim=1) == 2)
+    assert torch.all(markers[:, :10].sum(dim=1) == 1) and torch.all(markers[:, 10:].sum(dim=1) == 1)
+    assert torch.allclose(y[:, 0], (values * markers).sum(dim=1))
+
+
+def test_always_answering_the_mean_scores_one_sixth():
+    _, y = ap.adding_batch(10, 200_000, torch.Generator().manual_seed(1))
+    assert float(((y - 1) ** 2).mean()) == pytest.approx(ap.MEAN_MSE, abs=0.002)
+
+
+def test_batches_repeat_with_the_seed_and_the_test_set_is_fixed():
+    a = ap.adding_batch(12, 4, torch.Generator().manual_seed(7))
+    b = ap.adding_batch(12, 4, torch.Generator().manual_seed(7))
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+    assert torch.equal(ap.test_set(12, 5)[0], ap.test_set(12, 5)[0])
+
+
+def test_first_sign_task_keeps_the_sign_of_the_first_input():
+    x, y = ap.first_sign_batch(30, 64, torch.Generator().manual_seed(0), noise=0.1)
+    assert x.shape == (64, 30, 1) and torch.equal(x[:, 0], y)
+    assert set(y[:, 0].tolist()) == {-1.0, 1.0} and float(x[:, 1:].abs().max()) < 1.0
+
+
+@pytest.mark.parametrize("D,H", [(2, 32), (1, 7), (10, 128)])
+def test_parameter_ratios_are_four_and_three(D, H):
+    rnn, gru, lstm = (ap.parameter_count(k, D, H) for k in ap.KINDS)
+    assert rnn == H * D + H * H + 2 * H
+    assert lstm == 4 * rnn and gru == 3 * rnn
+
+
+def test_the_model_reads_the_last_step():
+    torch.manual_seed(0)
+    model = ap.SequenceRegressor("gru", 2, 8)
+    x = torch.randn(3, 9, 2)
+    assert model(x).shape == (3, 1)
+    x2 = x.clone()
+    x2[:, -1] += 1.0                                          # only the last input changed
+    assert not torch.allclose(model(x), model(x2))
+
+
+def test_training_repeats_bit_for_bit_and_depends_on_the_seed():
+    settings = dict(T=8, steps=15, batch=8, hidden=6, test_size=32, progress=False)
+    a, b = ap.train("lstm", seed=3, **settings), ap.train("lstm", seed=3, **settings)
+    assert a.losses == b.losses and a.test_mse == b.test_mse
+    assert ap.train("lstm", seed=4, **settings).losses != a.losses
+    assert len(a.losses) == 15 and a.seconds > 0
+
+
+def test_training_restores_the_thread_count():
+    before = torch.get_num_threads()
+    ap.train("rnn", T=4, steps=2, batch=4, hidden=3, test_size=4, threads=1, progress=False)
+    assert torch.get_num_threads() == before
+
+
+def test_a_short_run_learns_the_adding_problem_at_small_t():
+    result = ap.train("gru", T=6, steps=200, batch=32, hidden=16, test_size=256, progress=False)
+    assert result.test_mse < 0.3 * ap.MEAN_MSE
+
+
+def test_sweep_and_table():
+    results = ap.sweep((4, 6), ("rnn", "lstm"), progress=False, steps=3, batch=4, hidden=3, test_size=8)
+    assert [(r.T, r.kind) for r in results] == [(4, "rnn"), (4, "lstm"), (6, "rnn"), (6, "lstm")]
+    table = ap.format_table(results).splitlines()
+    assert len(table) == 5 and table[0].split()[:3] == ["T", "model", "steps"]
+    assert table[2].split()[:3] == ["4", "lstm", "3"]
+    assert float(table[2].split()[3]) == pytest.approx(results[1].test_mse, abs=5e-5)
+
+
+def test_cost_table_counts_and_times_every_kind():
+    rows = ap.cost_table((4, 8), T=5, batch=4, repeats=1, progress=False)
+    assert [(r["kind"], r["hidden"]) for r in rows] == [(k, h) for h in (4, 8) for k in ap.KINDS]
+    assert all(r["params"] == ap.parameter_count(r["kind"], 2, r["hidden"]) for r in rows)
+    assert all(0 < r["ms_per_step"] < math.inf for r in rows)
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: ap.adding_batch(1, 4, torch.Generator()), r"T must be an integer >= 2, got 1"),
+    (lambda: ap.adding_batch(True, 4, torch.Generator()), "T must be an integer >= 2, got True"),
+    (lambda: ap.adding_batch(10, 0, torch.Generator()), r"batch must be an integer >= 1, got 0"),
+    (lambda: ap.first_sign_batch(10, 2, torch.Generator(), noise=-0.1), r"noise must be in \[0.0, 1.0\], got -0.1"),
+    (lambda: ap.SequenceRegressor("lstmm"), r"kind must be one of \('rnn', 'gru', 'lstm'\), got 'lstmm'"),
+    (lambda: ap.parameter_count("rnn", 0, 4), r"input_size must be an integer >= 1, got 0"),
+    (lambda: ap.train("rnn", T=1), r"T must be an integer >= 2, got 1"),
+    (lambda: ap.train("rnn", task="copy"), r"task must be one of \('adding', 'first_sign'\), got 'copy'"),
+    (lambda: ap.train("rnn", steps=0), r"steps must be an integer >= 1, got 0"),
+    (lambda: ap.train("rnn", lr=math.nan), r"lr must be in \[1e-08, 1.0\], got nan"),
+    (lambda: ap.train("rnn", seed=-1), r"seed must be an integer >= 0, got -1"),
+    (lambda: ap.sweep(()), r"Ts and kinds must not be empty, got Ts=\(\), kinds=\('rnn', 'gru', 'lstm'\)"),
+    (lambda: ap.sweep((50,), ("rnn", "cnn")), r"kind must be one of .*, got 'cnn'"),
+    (lambda: ap.time_step("gru", 8, repeats=0), r"repeats must be an integer >= 1, got 0"),
+])
+def test_bad_input_is_a_clear_value_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
