@@ -15,6 +15,9 @@ One module per topic:
 - ``exercises``: checkers that say pass, or which part is wrong.
 - ``gradient_flow``: how far back a gradient reaches in an RNN, a GRU and an LSTM.
 - ``adding_problem``: the long-memory task of Hochreiter & Schmidhuber (1997), trained and timed.
+- ``lstm_api``: ``torch.nn.LSTM``'s shapes, weights, padding and carried state.
+- ``sequence_sum``: the many-to-one regression of the source articles, done right.
+- ``bidirectional``: the Bi-LSTM from two NumPy LSTMs, its layout, its gain and its cost.
 - ``devices``: choosing cuda, mps or cpu, and seeding for reproducible runs.
 - ``sine``: the noisy-sine forecast of notebook 07, the source's way and the course's.
 - ``environment``: the set-up check of notebook 00 and JupyterLab's settings.
