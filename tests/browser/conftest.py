@@ -118,32 +118,57 @@ def browser():
         b.close()
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)
+CONSOLE_LOGS: dict[int, list[str]] = {}   # id(page) -> its browser console lines, for every page a test drives
+
+
+@pytest.fixture(scope="session")
+def make_page(browser):
+    """A function that opens a fresh browser page whose console is recorded (all closed at the end)."""
+    contexts = []
+
+    def new_page():
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        contexts.append(context)
+        pg = context.new_page()
+        console = CONSOLE_LOGS.setdefault(id(pg), [])
+        pg.on("console", lambda m: console.append(f"[{m.type}] {m.text}"))
+        pg.on("pageerror", lambda e: console.append(f"[pageerror] {e}"))
+        return pg
+
+    yield new_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
-def page(browser, request):
-    """A fresh browser page; on failure its screenshot and console log are kept."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    console: list[str] = []
-    pg.on("console", lambda m: console.append(f"[{m.type}] {m.text}"))
-    pg.on("pageerror", lambda e: console.append(f"[pageerror] {e}"))
+def page(make_page):
+    """A fresh browser page for one test."""
+    pg = make_page()
     yield pg
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        stem = ARTIFACTS / request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
-        try:
-            pg.screenshot(path=f"{stem}.png", full_page=True)
-        except Exception as exc:  # the page may be gone; the log is still worth keeping
-            console.append(f"[screenshot failed] {exc}")
-        Path(f"{stem}.console.log").write_text("\n".join(console))
-    context.close()
+    pg.context.close()
+
+
+def keep_artifacts(pg, name: str) -> None:
+    """Save the page's screenshot and console log under ARTIFACTS, named after the test."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    stem = ARTIFACTS / name.replace("/", "_").replace("[", "-").replace("]", "")
+    console = CONSOLE_LOGS.get(id(pg), [])
+    try:
+        pg.screenshot(path=f"{stem}.png", full_page=True)
+    except Exception as exc:  # the page may be gone; the log is still worth keeping
+        console = [*console, f"[screenshot failed] {exc}"]
+    Path(f"{stem}.console.log").write_text("\n".join(console))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failed test, keep the screenshot and console log of every page it drove, as they are now."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        for value in getattr(item, "funcargs", {}).values():
+            if id(value) in CONSOLE_LOGS:
+                keep_artifacts(value, item.name)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -28,6 +28,25 @@ def widget_outputs(page):
             if areas.nth(k).locator(".widget-slider .noUi-handle, button.jupyter-button").count()]
 
 
+def assert_control_changes_output(page, area, label: str) -> None:
+    """Move the first slider of ``area`` (or click its first button) and wait until its output changes."""
+    area.scroll_into_view_if_needed()
+    before = output_signature(area)
+    sliders = area.locator(".widget-slider")
+    if sliders.count():
+        handle = sliders.first.locator(".noUi-handle")
+        at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+        move_slider(page, sliders.first, 3, "ArrowLeft" if at_max else "ArrowRight")
+    else:
+        area.locator("button.jupyter-button").first.click()
+    page.wait_for_function("([el, before]) => { const c = el.cloneNode(true);"
+                           " c.querySelectorAll('.widget-slider').forEach(s => s.remove());"
+                           " const srcs = [...el.querySelectorAll('img')].map(e => e.src);"
+                           " return JSON.stringify([srcs, c.innerText]) !== JSON.stringify(before); }",
+                           arg=[area.element_handle(), list(before)], timeout=90_000)
+    assert output_signature(area) != before, f"{label} did not change"
+
+
 @pytest.mark.parametrize("name", [n for n in NOTEBOOKS if not n.startswith("01_")])
 def test_notebook_runs_and_its_widgets_respond(lab, page, name):
     open_notebook(page, lab, name)
@@ -37,34 +56,17 @@ def test_notebook_runs_and_its_widgets_respond(lab, page, name):
     outputs = widget_outputs(page)
     assert bool(outputs) == uses_widgets, f"{name}: expected widgets: {uses_widgets}, rendered: {len(outputs)}"
     for k, area in enumerate(outputs):
-        area.scroll_into_view_if_needed()
-        before = output_signature(area)
-        sliders = area.locator(".widget-slider")
-        if sliders.count():
-            slider = sliders.first
-            lo_side = slider.locator(".noUi-handle").get_attribute("aria-valuenow") == slider.locator(
-                ".noUi-handle").get_attribute("aria-valuemax")
-            move_slider(page, slider, 3, "ArrowLeft" if lo_side else "ArrowRight")
-        else:
-            area.locator("button.jupyter-button").first.click()
-        page.wait_for_function("([el, before]) => { const c = el.cloneNode(true);"
-                               " c.querySelectorAll('.widget-slider').forEach(s => s.remove());"
-                               " const srcs = [...el.querySelectorAll('img')].map(e => e.src);"
-                               " return JSON.stringify([srcs, c.innerText]) !== JSON.stringify(before); }",
-                               arg=[area.element_handle(), list(before)], timeout=90_000)
-        assert output_signature(area) != before, f"{name}: widget output {k} did not change"
+        assert_control_changes_output(page, area, f"{name}: widget output {k}")
     assert_ran_clean(page, name)
 
 
 @pytest.fixture(scope="module")
-def notebook_01(lab, browser):
+def notebook_01(lab, make_page):
     """Notebook 01 opened and run once; its first panel holds the five gate sliders."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
+    pg = make_page()
     open_notebook(pg, lab, "01_lstm_cell_gate_by_gate.ipynb")
     run_all_cells(pg)
-    yield pg
-    context.close()
+    return pg
 
 
 def gate_panel(page):
@@ -105,6 +107,13 @@ def assert_figure_is(page, panel, values: dict[str, float]) -> None:
 def test_notebook_01_runs_clean(notebook_01):
     assert_ran_clean(notebook_01, "01")
     assert notebook(notebook_01).locator(".lstm-live-panel").count() == 3
+
+
+@pytest.mark.parametrize("k", [1, 2], ids=["gate_from_inputs", "memory"])
+def test_notebook_01_other_playgrounds_respond(notebook_01, k):
+    panel = notebook(notebook_01).locator(".lstm-live-panel").nth(k)
+    assert_control_changes_output(notebook_01, panel, f"01: playground {k}")
+    assert_ran_clean(notebook_01, "01")
 
 
 @pytest.mark.parametrize("k", range(len(GATE_ORDER)), ids=GATE_ORDER)
