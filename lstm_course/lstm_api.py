@@ -22,7 +22,6 @@ import html
 import warnings
 from typing import Callable
 
-import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -31,15 +30,9 @@ from torch import nn
 
 from .exercises import CheckResult, call_learner
 from .playgrounds import View, figure_png
-from .validate import check_int
+from .validate import check_bool, check_int
 
 SHAPE_NAMES = ("input", "h0", "c0", "output", "h_n", "c_n")
-
-
-def _flag(name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
 
 
 def _check_config(input_size, hidden_size, num_layers, bidirectional, proj_size) -> tuple[int, int, int, int, int]:
@@ -50,7 +43,7 @@ def _check_config(input_size, hidden_size, num_layers, bidirectional, proj_size)
     P = check_int("proj_size", proj_size, 0, 100_000)
     if P >= H:
         raise ValueError(f"proj_size must be smaller than hidden_size={H}, got proj_size={P}")
-    return D, H, L, 2 if _flag("bidirectional", bidirectional) else 1, P or H
+    return D, H, L, 2 if check_bool("bidirectional", bidirectional) else 1, P or H
 
 
 def lstm_shapes(seq_len: int, batch: int, input_size: int, hidden_size: int, num_layers: int = 1,
@@ -64,7 +57,7 @@ def lstm_shapes(seq_len: int, batch: int, input_size: int, hidden_size: int, num
     T = check_int("seq_len", seq_len, 1, 1_000_000)
     B = check_int("batch", batch, 1, 1_000_000)
     D, H, L, n_dir, H_out = _check_config(input_size, hidden_size, num_layers, bidirectional, proj_size)
-    lead = (B, T) if _flag("batch_first", batch_first) else (T, B)
+    lead = (B, T) if check_bool("batch_first", batch_first) else (T, B)
     return {"input": (*lead, D), "h0": (n_dir * L, B, H_out), "c0": (n_dir * L, B, H),
             "output": (*lead, n_dir * H_out), "h_n": (n_dir * L, B, H_out), "c_n": (n_dir * L, B, H)}
 
@@ -92,7 +85,7 @@ def param_count(input_size: int, hidden_size: int, num_layers: int = 1, bias: bo
     total = 0
     for layer in range(L):
         D_l = D if layer == 0 else n_dir * H_out
-        one = 4 * H * D_l + 4 * H * H_out + (8 * H if _flag("bias", bias) else 0) + (H_out * H if proj_size else 0)
+        one = 4 * H * D_l + 4 * H * H_out + (8 * H if check_bool("bias", bias) else 0) + (H_out * H if proj_size else 0)
         total += n_dir * one
     return total
 

@@ -29,7 +29,7 @@ import numpy as np
 
 from .activations import tanh
 from .cell import CellCache, CellParams, gates_backward, split_gates
-from .validate import as_array, check_int, check_shape
+from .validate import as_array, check_bool, check_int, check_shape
 
 DTYPES = (np.float64, np.float32)
 
@@ -130,10 +130,9 @@ class NumpyLSTM:
         self.input_size = check_int("input_size", input_size)
         self.hidden_size = check_int("hidden_size", hidden_size)
         self.num_layers = check_int("num_layers", num_layers)
-        for name, flag in (("bias", bias), ("batch_first", batch_first), ("bidirectional", bidirectional)):
-            if not isinstance(flag, (bool, np.bool_)):
-                raise ValueError(f"{name} must be True or False, got {flag!r}")
-        self.bias, self.batch_first, self.bidirectional = bool(bias), bool(batch_first), bool(bidirectional)
+        self.bias = check_bool("bias", bias)
+        self.batch_first = check_bool("batch_first", batch_first)
+        self.bidirectional = check_bool("bidirectional", bidirectional)
         if np.dtype(dtype) not in DTYPES:
             raise ValueError(f"dtype must be float64 or float32, got {np.dtype(dtype)}")
         self.dtype = np.dtype(dtype)

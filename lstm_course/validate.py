@@ -51,6 +51,14 @@ def check_in_range(name: str, value: float, low: float, high: float) -> float:
     return v
 
 
+
+def check_bool(name: str, value) -> bool:
+    """Return ``value`` as a bool if it is True or False (NumPy's too); 0, 1, None and strings raise ``ValueError``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def check_int(name: str, value, low: int = 1, high: int | None = None) -> int:
     """Return ``value`` as an int if it is an integer in [low, high] (no upper bound if ``high`` is None).
 

@@ -130,3 +130,12 @@ def test_torch_cell_from_params_rejects_mismatched_shapes():
         torch_cell_from_params((W_ih, np.zeros((16, 5)), b_ih, b_hh))
     with pytest.raises(ValueError, match="expected a torch.nn.LSTMCell"):
         cell_params_from_torch(torch.nn.LSTM(3, 4))
+
+
+@pytest.mark.parametrize("value", [0, 1, None, "True"])
+def test_check_bool_refuses_what_is_not_true_or_false(value):
+    from lstm_course.validate import check_bool
+
+    with pytest.raises(ValueError, match=f"flag must be True or False, got {value!r}"):
+        check_bool("flag", value)
+    assert check_bool("flag", np.bool_(True)) is True and check_bool("flag", False) is False

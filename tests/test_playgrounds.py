@@ -4,7 +4,6 @@ import functools
 import math
 
 import ipywidgets as widgets
-import numpy as np
 import pytest
 
 from lstm_course import playgrounds
