@@ -30,6 +30,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from .devices import cpu_threads
 from .validate import check_in_range, check_int
 
 KINDS = ("rnn", "gru", "lstm")
@@ -160,9 +161,7 @@ def train(kind: str, T: int = 50, steps: int = 1500, batch: int = 64, hidden: in
     lr, clip = check_in_range("lr", lr, 1e-8, 1.0), check_in_range("clip", clip, 1e-6, 1e6)
     x_test, y_test = test_set(T, test_size, task)
     batches = torch.Generator().manual_seed(check_int("seed", seed, 0))
-    saved_threads = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
+    with cpu_threads(threads):
         torch.manual_seed(seed)
         model = SequenceRegressor(kind, input_size, check_int("hidden", hidden, 1))
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
@@ -181,8 +180,6 @@ def train(kind: str, T: int = 50, steps: int = 1500, batch: int = 64, hidden: in
                 bar.set_postfix(loss=f"{sum(losses[-50:]) / 50:.4f}")
         seconds = time.perf_counter() - start
         test_mse = evaluate(model, x_test, y_test)
-    finally:
-        torch.set_num_threads(saved_threads)
     if not math.isfinite(test_mse):
         raise FloatingPointError(f"{kind} at T={T} diverged (test MSE {test_mse}); lower lr or clip")
     return Result(kind, T, steps, task, losses, test_mse, seconds, model)
@@ -219,9 +216,7 @@ def time_step(kind: str, hidden: int, T: int = 50, batch: int = 64, repeats: int
     check_kind(kind)
     repeats, threads = check_int("repeats", repeats, 1), check_int("threads", threads, 1)
     x, y = adding_batch(T, batch, torch.Generator().manual_seed(0))
-    saved_threads = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
+    with cpu_threads(threads):
         torch.manual_seed(0)
         model = SequenceRegressor(kind, 2, check_int("hidden", hidden, 1))
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -236,8 +231,6 @@ def time_step(kind: str, hidden: int, T: int = 50, batch: int = 64, repeats: int
 
         step()                                  # warm-up, not counted
         best = min(step() for _ in range(repeats))
-    finally:
-        torch.set_num_threads(saved_threads)
     return best
 
 

@@ -1,4 +1,4 @@
-"""Where the model runs: pick a torch device, and seed it for repeatable runs.
+"""Where the model runs: pick a torch device, seed it, and fix the CPU thread count for repeatable runs.
 
 ``pick_device("auto")`` takes the first of cuda, mps, cpu that this machine
 has. Asking for a device that is not there is a ``ValueError``, never a
@@ -22,6 +22,8 @@ Reproducibility, honestly:
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from typing import Iterator
 
 import torch
 
@@ -66,3 +68,14 @@ def seed_everything(seed: int, device: torch.device) -> None:
         os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
         torch.backends.cudnn.deterministic = True
         torch.backends.cudnn.benchmark = False
+
+
+@contextmanager
+def cpu_threads(n: int) -> Iterator[None]:
+    """Run the block with ``torch.set_num_threads(n)``, then put the previous count back (even on an error)."""
+    saved = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(saved)

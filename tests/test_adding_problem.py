@@ -107,3 +107,14 @@ def test_cost_table_counts_and_times_every_kind():
 def test_bad_input_is_a_clear_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_cpu_threads_sets_the_count_and_puts_it_back_even_on_error():
+    from lstm_course.devices import cpu_threads
+
+    before = torch.get_num_threads()
+    with pytest.raises(KeyError):
+        with cpu_threads(1):
+            assert torch.get_num_threads() == 1
+            raise KeyError("inside")
+    assert torch.get_num_threads() == before
