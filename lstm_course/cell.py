@@ -66,7 +66,8 @@ def split_gates(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
     """Split stacked pre-activations (..., 4H) into the four (..., H) blocks, order i, f, g, o."""
     if z.shape[-1] % 4:
         raise ValueError(f"stacked gates need a last axis of 4H, got {z.shape[-1]}")
-    return tuple(np.split(z, 4, axis=-1))  # type: ignore[return-value]
+    H = z.shape[-1] // 4
+    return z[..., :H], z[..., H:2 * H], z[..., 2 * H:3 * H], z[..., 3 * H:]   # views, no copies
 
 
 def cell_from_gates(f_t, i_t, g_t, o_t, c_prev) -> tuple[np.ndarray, np.ndarray]:

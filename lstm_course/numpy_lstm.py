@@ -74,7 +74,7 @@ def sequence_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, W_ih: np.nda
         z = z_x[t] + h[t] @ W_hh_T            # (B, 4H), torch's order i, f, g, o
         a = gates[t]
         a[:] = s * tanh(s * z) + (1 - s)      # sigmoid on i, f, o; tanh on g
-        i_t, f_t, g_t, o_t = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+        i_t, f_t, g_t, o_t = split_gates(a)
         c[t + 1] = f_t * c[t] + i_t * g_t
         h[t + 1] = o_t * tanh(c[t + 1])
     return h[1:], SequenceCache(x, gates, h, c)
