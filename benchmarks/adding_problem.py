@@ -22,7 +22,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch starts its thread 
 
 import torch  # noqa: E402
 
-from lstm_course.adding_problem import KINDS, cost_table, format_table, sweep  # noqa: E402
+from lstm_course.topics.adding_problem import KINDS, cost_table, format_table, sweep  # noqa: E402
 
 
 def main() -> None:

@@ -17,7 +17,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # before NumPy and torch start th
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from lstm_course.numpy_lstm import NumpyLSTM  # noqa: E402
+from lstm_course.lstm.numpy_lstm import NumpyLSTM  # noqa: E402
+from lstm_course.interop import numpy_lstm_from_torch, numpy_lstm_to_torch  # noqa: E402
 
 
 def best_times(fns, repeats: int) -> list[float]:
@@ -47,7 +48,7 @@ def main() -> None:
     torch.set_num_threads(1)
     torch.manual_seed(0)
     module = torch.nn.LSTM(args.D, args.H, dtype=torch.float64).eval()
-    net = NumpyLSTM.from_torch(module)
+    net = numpy_lstm_from_torch(module)
     x = np.random.default_rng(0).normal(size=(args.T, args.B, args.D))
     x_torch = torch.from_numpy(x)
 

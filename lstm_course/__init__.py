@@ -1,25 +1,23 @@
 """Helpers behind the notebooks of the course "LSTM, gate by gate".
 
-One module per topic:
+Where code lives (the same rule as README.md, "Where code lives"):
 
-- ``activations``: sigmoid and tanh, stable for any input.
-- ``validate``: the shape and value checks every public function uses.
-- ``cell``: one LSTM cell step in NumPy (torch's gate order i, f, g, o).
-- ``torch_interop``: copy weights between ``torch.nn.LSTMCell`` and NumPy.
-- ``numpy_lstm``: ``NumpyLSTM``, a NumPy mirror of ``torch.nn.LSTM``, forward and backward.
-- ``memory``: a one-unit cell run over time, and the half-life of its memory.
-- ``story``: the "remember the character" worked example.
-- ``diagram``: the cell drawn with matplotlib, gates opening with their values.
-- ``plots``: the static pictures of notebook 01.
-- ``playgrounds``: slider callbacks (plain functions) and the panel that wires them.
-- ``exercises``: checkers that say pass, or which part is wrong.
-- ``gradient_flow``: how far back a gradient reaches in an RNN, a GRU and an LSTM.
-- ``adding_problem``: the long-memory task of Hochreiter & Schmidhuber (1997), trained and timed.
-- ``lstm_api``: ``torch.nn.LSTM``'s shapes, weights, padding and carried state.
-- ``sequence_sum``: the many-to-one regression of the source articles, done right.
-- ``bidirectional``: the Bi-LSTM from two NumPy LSTMs, its layout, its gain and its cost.
-- ``devices``: choosing cuda, mps or cpu, and seeding for reproducible runs.
-- ``sine``: the noisy-sine forecast of notebook 07, the source's way and the course's.
+- ``lstm/``: the subject, NumPy only (no torch, ipywidgets or matplotlib):
+  ``activations``, ``cell`` (one step and its backward), ``sequence`` (a
+  layer over time and BPTT), ``numpy_lstm`` (``NumpyLSTM``), ``gradcheck``.
+- ``interop``: every crossing between NumPy and torch (cell weights,
+  ``NumpyLSTM`` <-> ``nn.LSTM``).
+- ``classroom/``: the teaching machinery, by role: ``checking`` and
+  ``checkers`` (every exercise's checker), ``views`` and ``panels`` (every
+  slider panel; callbacks are plain functions), ``diagram`` and ``plots``
+  (every picture).
+- ``topics/``: one module per notebook theme, holding only its data,
+  models, training and measurements: ``story`` and ``memory`` (01),
+  ``gradient_flow`` and ``adding_problem`` (04), ``lstm_api`` and
+  ``sequence_sum`` (05), ``bidirectional`` (06), ``sine`` (07).
+- ``torchkit``: the small torch toolkit every topic shares (devices and
+  seeds, one model with a linear head, one training loop, one timer).
+- ``validate``: the argument checks every public function uses.
 - ``environment``: the set-up check of notebook 00 and JupyterLab's settings.
 """
 

@@ -10,7 +10,7 @@ import pytest
 
 from lab_page import (broken_widget_texts, error_outputs, image_bytes, move_slider, notebook, open_notebook,
                       output_signature, run_all_cells, slider_value)
-from lstm_course.playgrounds import gate_values_view
+from lstm_course.classroom.panels import gate_values_view
 
 NOTEBOOKS = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 GATE_ORDER = ("f_t", "i_t", "g_t", "o_t", "c_prev")   # the order of the sliders in notebook 01's first panel

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_course.activations import sigmoid
-from lstm_course.cell import cell_from_gates, init_cell_params, lstm_cell_forward, split_gates
-from lstm_course.torch_interop import cell_params_from_torch, torch_cell_from_params
+from lstm_course.lstm.activations import sigmoid
+from lstm_course.lstm.cell import cell_from_gates, init_cell_params, lstm_cell_forward, split_gates
+from lstm_course.interop import cell_params_from_torch, torch_cell_from_params
 
 
 @pytest.mark.parametrize("D,H,B", [(1, 1, None), (3, 4, None), (5, 2, 1), (3, 4, 7), (8, 16, 3)])
@@ -136,6 +136,6 @@ def test_torch_cell_from_params_rejects_mismatched_shapes():
 def test_check_bool_refuses_what_is_not_true_or_false(value):
     from lstm_course.validate import check_bool
 
-    with pytest.raises(ValueError, match=f"flag must be True or False, got {value!r}"):
+    with pytest.raises(TypeError, match=f"flag must be True or False, got {type(value).__name__} {value!r}"):
         check_bool("flag", value)
     assert check_bool("flag", np.bool_(True)) is True and check_bool("flag", False) is False

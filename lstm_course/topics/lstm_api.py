@@ -18,19 +18,12 @@ H_out = proj_size if proj_size > 0 else H.
 
 from __future__ import annotations
 
-import html
 import warnings
-from typing import Callable
 
 import torch
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, Rectangle
 from torch import nn
 
-from .exercises import CheckResult, call_learner
-from .playgrounds import View, figure_png
-from .validate import check_bool, check_int
+from ..validate import check_bool, check_int
 
 SHAPE_NAMES = ("input", "h0", "c0", "output", "h_n", "c_n")
 
@@ -113,62 +106,6 @@ def run_shapes(seq_len: int, batch: int, input_size: int, hidden_size: int, num_
     return {name: tuple(t.shape) for name, t in zip(SHAPE_NAMES, (x, h0, c0, output, h_n, c_n))}
 
 
-def draw_layers(ax: Axes, seq_len: int, num_layers: int, bidirectional: bool, max_steps: int = 6) -> None:
-    """A grid of cells, layer by layer (bottom to top) and step by step, with the direction(s) each layer runs.
-
-    Each layer feeds the one above at every step; output is the top row. Past ``max_steps`` steps
-    the middle ones are left out (marked "…").
-    """
-    steps = min(seq_len, max_steps)
-    labels = [f"$x_{{{t + 1}}}$" for t in range(steps)]
-    if steps < seq_len:
-        labels[-1] = f"$x_{{{seq_len}}}$"
-        ax.text((steps - 1.5) * 1.3 + 0.45, -0.45, "…", ha="center", fontsize=12)
-    arrow = dict(arrowstyle="-|>", mutation_scale=9)
-    for layer in range(num_layers):
-        y = layer * 1.4
-        for t in range(steps):
-            ax.add_patch(Rectangle((t * 1.3, y), 0.9, 0.8, fc="#dbeafe", ec="#1d4ed8"))
-            ax.add_patch(FancyArrowPatch((t * 1.3 + 0.45, y - 0.55 if layer else y - 0.3), (t * 1.3 + 0.45, y),
-                                         color="#6b7280", **arrow))
-            if t < steps - 1:
-                ax.add_patch(FancyArrowPatch((t * 1.3 + 0.9, y + 0.55), (t * 1.3 + 1.3, y + 0.55),
-                                             color="#1d4ed8", **arrow))
-                if bidirectional:
-                    ax.add_patch(FancyArrowPatch((t * 1.3 + 1.3, y + 0.25), (t * 1.3 + 0.9, y + 0.25),
-                                                 color="#c2410c", **arrow))
-        ax.text(-0.3, y + 0.4, f"layer {layer}", ha="right", va="center", fontsize=9)
-    for t, label in enumerate(labels):
-        ax.text(t * 1.3 + 0.45, -0.75, label, ha="center", fontsize=9)
-    ax.text(steps * 1.3 / 2, num_layers * 1.4 - 0.35, "output: the top layer at every step", ha="center", fontsize=9)
-    ax.set_xlim(-1.8, steps * 1.3 + 0.2)
-    ax.set_ylim(-1.0, num_layers * 1.4 + 0.1)
-    ax.set_axis_off()
-    ax.set_title("forward (blue) and backward (orange)" if bidirectional else "one direction", fontsize=10)
-
-
-def _shape_table(shapes: dict[str, tuple], batch_first: bool) -> str:
-    rows = "".join(
-        f"<tr><td style='padding:2px 8px;font-family:monospace'>{name}</td>"
-        f"<td style='padding:2px 8px;font-family:monospace'><span class='lstm-shape' data-name='{name}'>"
-        f"{shapes[name]}</span></td><td style='padding:2px 8px;color:#6b7280'>"
-        f"{html.escape(shape_rule(name, batch_first))}</td></tr>" for name in SHAPE_NAMES)
-    return f"<table class='lstm-shapes'><tr><th>tensor</th><th>shape</th><th>rule</th></tr>{rows}</table>"
-
-
-def shape_explorer_view(seq_len: int, batch: int, input_size: int, hidden_size: int, num_layers: int,
-                        bidirectional: bool, batch_first: bool, proj_size: int = 0) -> View:
-    """The shape explorer: run a real ``nn.LSTM`` and show every shape beside its rule.
-
-    ``values`` maps each of ``SHAPE_NAMES`` to the shape torch produced (a tuple).
-    """
-    shapes = run_shapes(seq_len, batch, input_size, hidden_size, num_layers, bidirectional, batch_first,
-                        proj_size)
-    fig = Figure(figsize=(6, 1.2 + 0.7 * num_layers), layout="tight")
-    draw_layers(fig.add_subplot(), seq_len, num_layers, bidirectional)
-    return View(figure_png(fig, dpi=70), _shape_table(shapes, batch_first), shapes)
-
-
 # ---------------------------------------------------------------- padded batches
 
 def _check_padded(output: torch.Tensor, lengths, batch_first: bool) -> tuple[torch.Tensor, torch.Tensor]:
@@ -194,44 +131,6 @@ def last_step(output: torch.Tensor, lengths, batch_first: bool = True) -> torch.
     output, lengths = _check_padded(output, lengths, batch_first)
     batch_major = output if batch_first else output.transpose(0, 1)
     return batch_major[torch.arange(len(lengths)), lengths.long() - 1]
-
-
-def check_last_step(fn: Callable) -> CheckResult:
-    """Check ``fn(output, lengths) -> (B, F)``, the last real step of each sequence, batch_first.
-
-    The probe's output holds step t in every feature of row b, at step t
-    (output[b, t] = t), so the answer says which step was picked for each row.
-    """
-    title = "last real step of a padded batch"
-    if not callable(fn):
-        raise ValueError(f"fn must be a function, got {type(fn).__name__}")
-    lengths = torch.tensor([5, 2, 4, 1])
-    B, T, F = len(lengths), 5, 3
-    output = torch.arange(T, dtype=torch.float32).view(1, T, 1).expand(B, T, F).clone()
-    got, failed = call_learner(title, fn, output, lengths, hints={
-        IndexError: "it indexed past the end: the last real step of row b is lengths[b] - 1, steps count from 0"})
-    if failed is not None:
-        return failed
-    got = torch.as_tensor(got)
-    if tuple(got.shape) != (B, F):
-        hint = (" (output[-1] of a batch_first output is the last *sequence*, every step of it)"
-                if tuple(got.shape) == (T, F) else "")
-        return CheckResult(title, False, [f"return one row per sequence, shape {(B, F)}, got {tuple(got.shape)}{hint}"])
-    if not torch.all(got == got[:, :1]):
-        return CheckResult(title, False, ["each row must be one step's output, copied whole; the features of a row differ"])
-    picked, want = got[:, 0].round().long(), lengths - 1
-    if torch.equal(picked, want):
-        return CheckResult(title, True)
-    if torch.all(picked == T - 1):
-        return CheckResult(title, False, [f"you took step {T - 1} for every row: that is padding for the sequences "
-                                          f"of lengths {[int(n) for n in lengths if n < T]}. "
-                                          "Hint: the last real step of row b is lengths[b] - 1"])
-    if torch.equal(picked, torch.clamp(lengths, max=T - 1)):
-        return CheckResult(title, False, ["off by one: you took step lengths[b]; steps count from 0, "
-                                          "so the last real one is lengths[b] - 1"])
-    rows = [f"row {b} (length {int(lengths[b])}): step {int(picked[b])}, expected {int(want[b])}"
-            for b in range(B) if picked[b] != want[b]]
-    return CheckResult(title, False, rows)
 
 
 # ---------------------------------------------------------------- long streams

@@ -30,8 +30,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .devices import cpu_threads
-from .validate import check_in_range, check_int
+from ..torchkit import cpu_threads
+from ..validate import check_in_range, check_int
 
 KINDS = ("rnn", "gru", "lstm")
 MODULES = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}

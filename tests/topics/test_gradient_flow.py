@@ -7,9 +7,12 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_course import gradient_flow as gf
-from lstm_course.adding_problem import make_recurrent
-from lstm_course.playgrounds import LivePanel
+from lstm_course.topics import gradient_flow as gf
+from lstm_course.classroom import checkers
+from lstm_course.classroom import panels
+from lstm_course import torchkit
+from lstm_course.topics.adding_problem import make_recurrent
+from lstm_course.classroom.panels import LivePanel
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -22,7 +25,7 @@ def test_set_forget_bias_writes_only_the_forget_block():
     torch.manual_seed(0)
     lstm = make_recurrent("lstm", 2, 5)
     before_ih, before_hh = lstm.bias_ih_l0.detach().clone(), lstm.bias_hh_l0.detach().clone()
-    assert gf.set_forget_bias(lstm, 2) is lstm
+    assert torchkit.set_forget_bias(lstm, 2) is lstm
     total = (lstm.bias_ih_l0 + lstm.bias_hh_l0).detach()
     assert torch.all(total[5:10] == 2.0)
     for rows in (slice(0, 5), slice(10, 20)):            # i, then g and o: untouched
@@ -35,21 +38,22 @@ def test_forget_bias_sets_the_gate_when_weights_are_zero():
     with torch.no_grad():
         for p in lstm.parameters():
             p.zero_()
-    gf.set_forget_bias(lstm, 1.5)
+    torchkit.set_forget_bias(lstm, 1.5)
     c0 = torch.tensor([[[1.0, -2.0, 0.5]]], dtype=torch.float64)
     _, (_, c1) = lstm(torch.zeros(1, 1, 1, dtype=torch.float64), (torch.zeros_like(c0), c0))
     assert torch.allclose(c1, sigmoid(1.5) * c0, atol=1e-15)   # i_t g_t = 0.5 * tanh(0) = 0
 
 
 @pytest.mark.parametrize("module,value,message", [
-    (torch.nn.GRU(2, 3), 1.0, "needs a torch.nn.LSTM, got GRU"),
-    (torch.nn.LSTM(2, 3), float("nan"), "forget bias must be a finite number, got nan"),
-    (torch.nn.LSTM(2, 3), math.inf, "forget bias must be a finite number, got inf"),
-    (torch.nn.LSTM(2, 3), "2", "forget bias must be a finite number, got '2'"),
+    (torch.nn.GRU(2, 3), 1.0, "lstm must be a torch.nn.LSTM, got GRU"),
+    (torch.nn.LSTM(2, 3), float("nan"), r"value must be in \[-100.0, 100.0\], got nan"),
+    (torch.nn.LSTM(2, 3), math.inf, r"value must be in \[-100.0, 100.0\], got inf"),
+    (torch.nn.LSTM(2, 3), "2", "value must be a real number .* got str '2'"),
+    (torch.nn.LSTM(2, 3, bias=False), 1.0, "lstm has no biases"),
 ])
 def test_set_forget_bias_rejects_bad_input(module, value, message):
-    with pytest.raises(ValueError, match=message):
-        gf.set_forget_bias(module, value)
+    with pytest.raises((ValueError, TypeError), match=message):
+        torchkit.set_forget_bias(module, value)
 
 
 def test_rnn_gradients_follow_the_chain_of_tanh_prime_times_w():
@@ -98,14 +102,14 @@ def test_the_cell_state_gradient_is_a_power_of_the_constant_forget_gate():
     (lambda: gf.gradient_flow("rnn", T=10.5), r"T must be an integer in \[2, 2000\], got 10.5"),
     (lambda: gf.gradient_flow("rnn", 10, forget_bias=1.0), "forget_bias only applies to kind 'lstm', got kind 'rnn'"),
     (lambda: gf.gradient_flow("gru", 10, state="c"), "state must be 'h' \\(or 'c' for an LSTM\\), got 'c' for GRU"),
-    (lambda: gf.gradient_flow("lstm", 10, forget_bias=math.nan), "forget bias must be a finite number, got nan"),
+    (lambda: gf.gradient_flow("lstm", 10, forget_bias=math.nan), r"forget_bias must be in \[-100.0, 100.0\], got nan"),
     (lambda: gf.gradient_flow("lstm", 10, hidden=0), r"hidden must be an integer >= 1, got 0"),
     (lambda: gf.state_gradients(torch.nn.RNN(2, 3, batch_first=True), torch.zeros(1, 4, 2), torch.ones(4)),
      r"readout must have shape \(3,\), got \(4,\)"),
-    (lambda: gf.gradient_flow_view(1, 1.0), r"T must be an integer in \[2, 400\], got 1"),
-    (lambda: gf.gradient_flow_view(20, math.inf), r"forget_bias must be in \[-10.0, 10.0\], got inf"),
+    (lambda: panels.gradient_flow_view(1, 1.0), r"T must be an integer in \[2, 400\], got 1"),
+    (lambda: panels.gradient_flow_view(20, math.inf), r"forget_bias must be in \[-10.0, 10.0\], got inf"),
     (lambda: gf.constant_forget_ratio(2.0, -1), r"k must be an integer in \[0, 500\], got -1"),
-    (lambda: gf.check_forget_scaling(0.88), "predict must be a function, got float"),
+    (lambda: checkers.check_forget_scaling(0.88), "predict must be a function, got float"),
 ])
 def test_bad_input_is_a_clear_value_error(call, message):
     with pytest.raises(ValueError, match=message):
@@ -115,7 +119,7 @@ def test_bad_input_is_a_clear_value_error(call, message):
 def test_the_panel_redraws_when_the_sliders_move():
     T = widgets.IntSlider(value=30, min=10, max=200, step=10)
     bias = widgets.FloatSlider(value=0.0, min=-2, max=4, step=0.5)
-    panel = LivePanel(gf.gradient_flow_view, {"T": T, "forget_bias": bias})
+    panel = LivePanel(panels.gradient_flow_view, {"T": T, "forget_bias": bias})
     first = panel.last
     assert first.values["T"] == 30 and first.png.startswith(PNG_MAGIC)
     T.value = 80
@@ -128,7 +132,7 @@ def test_the_panel_redraws_when_the_sliders_move():
 
 
 def test_checker_passes_the_derivation_and_names_each_slip():
-    assert gf.check_forget_scaling(lambda b, k: sigmoid(b) ** k).passed
+    assert checkers.check_forget_scaling(lambda b, k: sigmoid(b) ** k).passed
     slips = {
         "not b itself": lambda b, k: b ** k,
         "a power of f, not f times k": lambda b, k: sigmoid(b) * k,
@@ -136,7 +140,7 @@ def test_checker_passes_the_derivation_and_names_each_slip():
         "follow dc_t/dc_(t-1)": lambda b, k: 0.5 ** k,
     }
     for hint, wrong in slips.items():
-        verdict = gf.check_forget_scaling(wrong)
+        verdict = checkers.check_forget_scaling(wrong)
         assert not verdict.passed and hint in verdict.problems[0], (hint, verdict.problems)
 
 
@@ -144,6 +148,6 @@ def test_checker_reports_unwritten_and_crashing_functions():
     def unwritten(b, k):
         raise NotImplementedError
 
-    assert "not written yet" in gf.check_forget_scaling(unwritten).problems[0]
-    assert "raised ZeroDivisionError" in gf.check_forget_scaling(lambda b, k: 1 / 0).problems[0]
-    assert "return one number, got NoneType" in gf.check_forget_scaling(lambda b, k: None).problems[0]
+    assert "not written yet" in checkers.check_forget_scaling(unwritten).problems[0]
+    assert "raised ZeroDivisionError" in checkers.check_forget_scaling(lambda b, k: 1 / 0).problems[0]
+    assert "return one number, got NoneType" in checkers.check_forget_scaling(lambda b, k: None).problems[0]

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .validate import as_array, check_in_range, check_int
+from ..validate import as_array, check_in_range, check_int
 
 
 def run_scalar_cell(f: float, i: float, g, c0: float = 0.0) -> np.ndarray:

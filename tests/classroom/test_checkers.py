@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from lstm_course.activations import sigmoid
-from lstm_course.cell import lstm_cell_forward
-from lstm_course.exercises import check_cell_step
+from lstm_course.lstm.activations import sigmoid
+from lstm_course.lstm.cell import lstm_cell_forward
+from lstm_course.classroom.checkers import check_cell_step
 
 
 def make_step(order="ifgo", g_act=np.tanh, use_b_hh=True, h_tanh=True, keep_old=True, use_W_hh=True, use_x=True):
@@ -71,7 +71,7 @@ def test_verdict_reads_as_pass_or_not_yet():
 
 def test_call_learner_passes_copies_and_reports_exceptions_with_hints():
     import torch
-    from lstm_course.exercises import call_learner
+    from lstm_course.classroom.checkers import call_learner
 
     x, t = np.zeros(3), torch.zeros(2)
 

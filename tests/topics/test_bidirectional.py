@@ -6,7 +6,9 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from lstm_course import bidirectional as bi
+from lstm_course.topics import bidirectional as bi
+from lstm_course.classroom import checkers
+from lstm_course.classroom import plots
 
 
 @pytest.mark.parametrize("layers,bias", [(1, True), (2, True), (3, False)])
@@ -46,7 +48,7 @@ def test_reading_order_and_drawing():
     steps = bi.reading(list("abcd"))
     assert steps[0] == (["a"], list("abcd")) and steps[3] == (list("abcd"), ["d"])
     assert all(len(f) + len(b) == 5 for f, b in steps)          # both directions read x_t at step t
-    bi.draw_reading(Figure().add_subplot(), ["a", "b", "a"])
+    plots.draw_reading(Figure().add_subplot(), ["a", "b", "a"])
 
 
 def test_lookahead_labels():
@@ -79,16 +81,16 @@ def test_checker_of_the_summary_exercise():
     def stub(output, H):
         raise NotImplementedError
 
-    assert "not written yet" in str(bi.check_summary(stub))
-    assert bi.check_summary(bi.summary).passed
-    last = bi.check_summary(lambda o, H: o[-1])
+    assert "not written yet" in str(checkers.check_summary(stub))
+    assert checkers.check_summary(bi.summary).passed
+    last = checkers.check_summary(lambda o, H: o[-1])
     assert not last and len(last.problems) == 1 and last.problems[0].startswith("backward half: taken at step 4")
-    swapped = bi.check_summary(lambda o, H: np.concatenate([o[-1, :, H:], o[0, :, :H]], -1))
+    swapped = checkers.check_summary(lambda o, H: np.concatenate([o[-1, :, H:], o[0, :, :H]], -1))
     assert not swapped and all("other direction" in p for p in swapped.problems)
-    shape = bi.check_summary(lambda o, H: o[-1, :, :H])
+    shape = checkers.check_summary(lambda o, H: o[-1, :, :H])
     assert not shape and "shape (3, 4)" in shape.problems[0]
     with pytest.raises(ValueError, match="fn must be a function"):
-        bi.check_summary("summary")
+        checkers.check_summary("summary")
 
 
 @pytest.mark.parametrize("call,message", [

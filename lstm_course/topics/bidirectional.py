@@ -20,18 +20,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch
-from matplotlib.axes import Axes
-from matplotlib.patches import Rectangle
 from torch import nn
 from tqdm.auto import tqdm
 
-from .exercises import CheckResult, call_learner
-from .numpy_lstm import NumpyLSTM
-from .validate import as_array, check_int, check_shape
+from ..interop import numpy_lstm_from_torch
+from ..lstm.numpy_lstm import NumpyLSTM
+from ..validate import as_array, check_int, check_shape
 
 IGNORE = -100   # the label of positions with nothing k steps ahead; cross_entropy's default ignore_index
 
@@ -55,7 +52,7 @@ def split_directions(module: nn.LSTM) -> list[tuple[NumpyLSTM, NumpyLSTM]]:
             with torch.no_grad():
                 for name, p in one.named_parameters():          # weight_ih_l0, weight_hh_l0, bias_ih_l0, ...
                     p.copy_(params[name[:-len("_l0")] + suffix])
-            pair.append(NumpyLSTM.from_torch(one))
+            pair.append(numpy_lstm_from_torch(one))
         pairs.append((pair[0], pair[1]))
     return pairs
 
@@ -84,26 +81,6 @@ def reading(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
     if not tokens:
         raise ValueError("tokens must hold at least one token")
     return [(list(tokens[:t + 1]), list(tokens[t:])) for t in range(len(tokens))]
-
-
-def draw_reading(ax: Axes, labels: list[str]) -> None:
-    """Per position (columns) and direction (rows): the tokens read so far filled in, the rest left empty."""
-    T = len(labels)
-    for row, (name, color) in enumerate((("forward", "#1d4ed8"), ("backward", "#c2410c"))):
-        for t in range(T):
-            seen = range(t + 1) if row == 0 else range(t, T)      # as ``reading`` lists them
-            x0, y0 = t * (T + 1.5), (1 - row) * 2.2
-            for k, label in enumerate(labels):
-                ax.add_patch(Rectangle((x0 + k, y0), 0.92, 1.1, fc=color if k in seen else "white",
-                                       ec=color, alpha=0.85))
-                ax.text(x0 + k + 0.46, y0 + 0.55, label, ha="center", va="center", fontsize=7,
-                        color="white" if k in seen else "#9ca3af")
-            if row == 1:
-                ax.text(x0 + T / 2, -0.5, f"output at t = {t + 1}", ha="center", fontsize=9)
-        ax.text(-0.4, (1 - row) * 2.2 + 0.55, name, ha="right", va="center", fontsize=10, color=color)
-    ax.set_xlim(-3.2, T * (T + 1.5))
-    ax.set_ylim(-1.0, 3.6)
-    ax.set_axis_off()
 
 
 # ---------------------------------------------------------------- a task that needs the right-hand context
@@ -229,42 +206,3 @@ def summary(output, hidden_size: int) -> np.ndarray:
     return np.concatenate([output[-1, :, :H], output[0, :, H:]], axis=-1)
 
 
-def check_summary(fn: Callable) -> CheckResult:
-    """Check ``fn(output, H) -> (B, 2H)`` against ``summary``.
-
-    The probe's output holds, in every feature, the step it belongs to:
-    forward half +t, backward half -t (t = 1..T), so the answer shows which
-    step each half was taken from.
-    """
-    title = "summary of a bidirectional output"
-    if not callable(fn):
-        raise ValueError(f"fn must be a function, got {type(fn).__name__}")
-    T, B, H = 4, 3, 2
-    t = np.arange(1, T + 1, dtype=float)[:, None, None]
-    output = np.concatenate([np.broadcast_to(t, (T, B, H)), np.broadcast_to(-t, (T, B, H))], axis=-1)
-    got, failed = call_learner(title, fn, output, H)
-    if failed is not None:
-        return failed
-    got = np.asarray(got, dtype=float)
-    if got.shape != (B, 2 * H):
-        return CheckResult(title, False, [f"return one vector per sequence, shape {(B, 2 * H)}, got {got.shape}"])
-    want = summary(output, H)
-    if np.array_equal(got, want):
-        return CheckResult(title, True)
-    problems = []
-    for half, lo, sign, right in (("forward", 0, 1, T), ("backward", H, -1, 1)):
-        part = got[:, lo:lo + H]
-        if np.array_equal(part, want[:, lo:lo + H]):
-            continue
-        if np.all(part == part.flat[0]) and part.flat[0] in sign * t.ravel():
-            step = int(sign * part.flat[0])
-            problems.append(f"{half} half: taken at step {step}, expected step {right}. Hint: the {half} direction "
-                            f"has read the whole sequence at step {right}" +
-                            (" (output[-1]'s backward half has read only x_T)" if half == "backward"
-                             and step == T else ""))
-        elif np.all(part == part.flat[0]) and -part.flat[0] in sign * t.ravel():
-            problems.append(f"{half} half: it holds the other direction's numbers; output[..., :H] is forward, "
-                            "output[..., H:] backward")
-        else:
-            problems.append(f"{half} half: expected the output at step {right}, got {np.round(part[0], 3).tolist()}")
-    return CheckResult(title, False, problems)

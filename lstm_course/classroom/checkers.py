@@ -6,69 +6,22 @@ is zero (or pinned by a bias), so a wrong answer points at one gate.
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+import torch
 
-from .cell import CellParams, lstm_cell_backward, lstm_cell_forward
-from .numpy_lstm import sequence_forward
+from ..lstm.activations import sigmoid
+from ..lstm.cell import CellParams, lstm_cell_backward, lstm_cell_forward
+from ..lstm.sequence import sequence_forward
+from ..topics.bidirectional import summary
+from ..topics.gradient_flow import constant_forget_ratio
+from ..topics.sine import make_windows
+from .checking import CheckResult, call_learner
 
 TOL = 1e-8
-
-
-@dataclass(repr=False)
-class CheckResult:
-    """The verdict of a checker: ``passed`` and, if not, one line per wrong part."""
-
-    title: str
-    passed: bool
-    problems: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def __str__(self) -> str:
-        if self.passed:
-            return f"{self.title}: PASS"
-        return "\n".join([f"{self.title}: NOT YET", *(f"  - {p}" for p in self.problems)])
-
-    def _repr_html_(self) -> str:
-        if self.passed:
-            return f"<div style='color:#1a7f37'><b>{html.escape(self.title)}: pass</b></div>"
-        items = "".join(f"<li>{html.escape(p)}</li>" for p in self.problems)
-        return f"<div style='color:#b42318'><b>{html.escape(self.title)}: not yet</b><ul>{items}</ul></div>"
-
-
-def _copy(a):
-    """A copy the learner's function may modify without touching the checker's own inputs."""
-    if isinstance(a, np.ndarray) or hasattr(a, "clone"):  # NumPy arrays and torch tensors
-        return a.copy() if isinstance(a, np.ndarray) else a.clone()
-    if isinstance(a, tuple):
-        items = [_copy(v) for v in a]
-        return type(a)(*items) if hasattr(a, "_fields") else tuple(items)
-    return a  # numbers and strings cannot be modified
-
-
-def call_learner(title: str, fn: Callable, *args, hints: dict[type, str] | None = None):
-    """Call the learner's ``fn`` on copies of ``args``: ``(output, None)``, or ``(None, CheckResult)`` if it raised.
-
-    ``raise NotImplementedError`` (the exercise's stub) reads "not written
-    yet"; any other exception is reported with its message, plus the hint
-    that ``hints`` gives for its type, if any.
-    """
-    try:
-        return fn(*(_copy(a) for a in args)), None
-    except NotImplementedError:
-        return None, CheckResult(title, False, ["not written yet: replace `raise NotImplementedError` with your code"])
-    except Exception as exc:
-        hint = next((h for kind, h in (hints or {}).items() if isinstance(exc, kind)), None)
-        return None, CheckResult(title, False, [f"your function raised {type(exc).__name__}: {exc}"
-                                                + (f". Hint: {hint}" if hint else "")])
 
 
 # A probe sets every input of the cell; `part` names what a mismatch points at.
@@ -322,3 +275,157 @@ def check_cell_backward(backward: Callable) -> CheckResult:
                                           "Hint: the weights and biases serve every example, so their gradients "
                                           "sum over the batch axis (x_t, h_prev, c_prev keep it)"])
     return CheckResult(title, True)
+
+
+# ---------------------------------------------------------------- notebook 04
+
+def check_forget_scaling(predict: Callable[[float, int], float]) -> CheckResult:
+    """Check ``predict(forget_bias, k)``: the ratio ||dL/dc_{T-k}|| / ||dL/dc_T|| with a constant forget gate.
+
+    Each prediction is compared with ``constant_forget_ratio`` measured by
+    autograd; a wrong answer is matched against the usual slips.
+    """
+    title = "gradient through a constant forget gate"
+    if not callable(predict):
+        raise ValueError(f"predict must be a function, got {type(predict).__name__}")
+    slips = [
+        ("the gate is sigmoid(b), not b itself", lambda b, k: b ** k),
+        ("the factors multiply along the chain: a power of f, not f times k", lambda b, k: sigmoid(b) * k),
+        ("k steps back means exactly k factors of f, not k + 1", lambda b, k: sigmoid(b) ** (k + 1)),
+        ("k steps back means exactly k factors of f, not k - 1", lambda b, k: sigmoid(b) ** (k - 1)),
+    ]
+    for b, k in ((2.0, 1), (0.0, 5), (1.0, 10), (2.0, 30), (-1.0, 3), (3.0, 0)):
+        measured = constant_forget_ratio(b, k)
+        out, failed = call_learner(title, predict, b, k)
+        if failed is not None:
+            return failed
+        try:
+            got = float(out)
+        except (TypeError, ValueError):
+            return CheckResult(title, False, [f"return one number, got {type(out).__name__}: {out!r}"])
+        if math.isclose(got, measured, rel_tol=1e-9, abs_tol=1e-300):
+            continue
+        hints = [hint for hint, slip in slips if math.isclose(got, slip(b, k), rel_tol=1e-9)]
+        hint = f" Hint: {hints[0]}." if hints else " Hint: follow dc_t/dc_(t-1) = f_t back k steps."
+        return CheckResult(title, False, [f"forget bias {b:g}, k = {k}: you predict {got:.6g}, "
+                                          f"autograd measures {measured:.6g}.{hint}"])
+    return CheckResult(title, True)
+
+
+# ---------------------------------------------------------------- notebook 05
+
+def check_last_step(fn: Callable) -> CheckResult:
+    """Check ``fn(output, lengths) -> (B, F)``, the last real step of each sequence, batch_first.
+
+    The probe's output holds step t in every feature of row b, at step t
+    (output[b, t] = t), so the answer says which step was picked for each row.
+    """
+    title = "last real step of a padded batch"
+    if not callable(fn):
+        raise ValueError(f"fn must be a function, got {type(fn).__name__}")
+    lengths = torch.tensor([5, 2, 4, 1])
+    B, T, F = len(lengths), 5, 3
+    output = torch.arange(T, dtype=torch.float32).view(1, T, 1).expand(B, T, F).clone()
+    got, failed = call_learner(title, fn, output, lengths, hints={
+        IndexError: "it indexed past the end: the last real step of row b is lengths[b] - 1, steps count from 0"})
+    if failed is not None:
+        return failed
+    got = torch.as_tensor(got)
+    if tuple(got.shape) != (B, F):
+        hint = (" (output[-1] of a batch_first output is the last *sequence*, every step of it)"
+                if tuple(got.shape) == (T, F) else "")
+        return CheckResult(title, False, [f"return one row per sequence, shape {(B, F)}, got {tuple(got.shape)}{hint}"])
+    if not torch.all(got == got[:, :1]):
+        return CheckResult(title, False, ["each row must be one step's output, copied whole; the features of a row differ"])
+    picked, want = got[:, 0].round().long(), lengths - 1
+    if torch.equal(picked, want):
+        return CheckResult(title, True)
+    if torch.all(picked == T - 1):
+        return CheckResult(title, False, [f"you took step {T - 1} for every row: that is padding for the sequences "
+                                          f"of lengths {[int(n) for n in lengths if n < T]}. "
+                                          "Hint: the last real step of row b is lengths[b] - 1"])
+    if torch.equal(picked, torch.clamp(lengths, max=T - 1)):
+        return CheckResult(title, False, ["off by one: you took step lengths[b]; steps count from 0, "
+                                          "so the last real one is lengths[b] - 1"])
+    rows = [f"row {b} (length {int(lengths[b])}): step {int(picked[b])}, expected {int(want[b])}"
+            for b in range(B) if picked[b] != want[b]]
+    return CheckResult(title, False, rows)
+
+
+# ---------------------------------------------------------------- notebook 06
+
+def check_summary(fn: Callable) -> CheckResult:
+    """Check ``fn(output, H) -> (B, 2H)`` against ``summary``.
+
+    The probe's output holds, in every feature, the step it belongs to:
+    forward half +t, backward half -t (t = 1..T), so the answer shows which
+    step each half was taken from.
+    """
+    title = "summary of a bidirectional output"
+    if not callable(fn):
+        raise ValueError(f"fn must be a function, got {type(fn).__name__}")
+    T, B, H = 4, 3, 2
+    t = np.arange(1, T + 1, dtype=float)[:, None, None]
+    output = np.concatenate([np.broadcast_to(t, (T, B, H)), np.broadcast_to(-t, (T, B, H))], axis=-1)
+    got, failed = call_learner(title, fn, output, H)
+    if failed is not None:
+        return failed
+    got = np.asarray(got, dtype=float)
+    if got.shape != (B, 2 * H):
+        return CheckResult(title, False, [f"return one vector per sequence, shape {(B, 2 * H)}, got {got.shape}"])
+    want = summary(output, H)
+    if np.array_equal(got, want):
+        return CheckResult(title, True)
+    problems = []
+    for half, lo, sign, right in (("forward", 0, 1, T), ("backward", H, -1, 1)):
+        part = got[:, lo:lo + H]
+        if np.array_equal(part, want[:, lo:lo + H]):
+            continue
+        if np.all(part == part.flat[0]) and part.flat[0] in sign * t.ravel():
+            step = int(sign * part.flat[0])
+            problems.append(f"{half} half: taken at step {step}, expected step {right}. Hint: the {half} direction "
+                            f"has read the whole sequence at step {right}" +
+                            (" (output[-1]'s backward half has read only x_T)" if half == "backward"
+                             and step == T else ""))
+        elif np.all(part == part.flat[0]) and -part.flat[0] in sign * t.ravel():
+            problems.append(f"{half} half: it holds the other direction's numbers; output[..., :H] is forward, "
+                            "output[..., H:] backward")
+        else:
+            problems.append(f"{half} half: expected the output at step {right}, got {np.round(part[0], 3).tolist()}")
+    return CheckResult(title, False, problems)
+
+
+# ---------------------------------------------------------------- notebook 07
+
+def check_windows(fn: Callable) -> CheckResult:
+    """Check the learner's ``fn(series, window) -> (X, y)`` against ``make_windows``.
+
+    The probe series is 0, 1, 2, ... so every value names its own index and
+    a wrong window says exactly which steps it took.
+    """
+    title = "windowing"
+    if not callable(fn):
+        raise ValueError(f"fn must be a function, got {type(fn).__name__}")
+    series, window = np.arange(10.0), 3
+    X_ref, y_ref = make_windows(series, window)
+    out, failed = call_learner(title, fn, series, window)
+    if failed is not None:
+        return failed
+    if not (isinstance(out, tuple) and len(out) == 2):
+        return CheckResult(title, False, [f"return (X, y), a tuple of two arrays; got {type(out).__name__}"])
+    X, y = (np.asarray(v, dtype=float) for v in out)
+    if X.shape != X_ref.shape or y.shape != y_ref.shape:
+        hint = " (X needs a last axis of 1 feature: X[..., None])" if X.shape == X_ref.shape[:2] else ""
+        return CheckResult(title, False, [f"shapes: X must be {X_ref.shape} and y {y_ref.shape} for 10 values and "
+                                          f"window 3, got {X.shape} and {y.shape}{hint}"])
+    problems = []
+    if np.any(X[:, :, 0].max(axis=1) >= y[:, 0]):
+        k = int(np.argmax(X[:, :, 0].max(axis=1) >= y[:, 0]))
+        problems.append(f"look-ahead: window {k} holds steps {X[k, :, 0].astype(int).tolist()} but its target is "
+                        f"step {int(y[k, 0])}; the input must end just before the target")
+    elif not np.array_equal(y, y_ref):
+        problems.append(f"targets: y should be steps {y_ref[:, 0].astype(int).tolist()} (the value right after "
+                        f"each window), got {y[:, 0].tolist()}")
+    if not problems and not np.array_equal(X, X_ref):
+        problems.append(f"windows: X[k] should be steps k .. k+2, e.g. X[0] = [0, 1, 2], got {X[0, :, 0].tolist()}")
+    return CheckResult(title, not problems, problems)

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_course.cell import gates_backward, lstm_cell_backward, lstm_cell_forward
-from lstm_course.exercises import check_cell_backward, check_sequence_forward
-from lstm_course.numpy_lstm import sequence_forward
+from lstm_course.lstm.cell import gates_backward, lstm_cell_backward, lstm_cell_forward
+from lstm_course.classroom.checkers import check_cell_backward, check_sequence_forward
+from lstm_course.lstm.sequence import sequence_forward
 
 
 def random_step(batch: tuple[int, ...], D: int = 3, H: int = 4, seed: int = 0):

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from lstm_course import memory, story
+from lstm_course.topics import memory, story
 
 
 @pytest.mark.parametrize("f", [0.3, 0.5, 0.7, 0.9, 0.95, 0.99, 0.999])

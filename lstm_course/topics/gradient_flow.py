@@ -19,42 +19,15 @@ underflow), ``gradient_flow_view`` draws them for the slider panel, and
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from torch import nn
 
-from .activations import sigmoid
+from ..torchkit import set_forget_bias
+from ..validate import check_in_range, check_int, check_real
 from .adding_problem import adding_batch, check_kind, make_recurrent
-from .exercises import CheckResult, call_learner
-from .playgrounds import View, figure_png, readout_table
-from .validate import check_in_range, check_int
-
-COLORS = {"rnn": "#dc2626", "gru": "#7c3aed", "lstm": "#2563eb"}
-
-
-def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
-    """Make the LSTM's forget-gate bias ``value`` for every unit and layer; returns ``lstm``.
-
-    torch stacks the biases in the order (i, f, g, o), so the forget block
-    is rows H:2H of ``bias_ih`` and ``bias_hh``. Their sum is what counts:
-    we write ``value`` into ``bias_ih`` and 0 into ``bias_hh``.
-    """
-    if not isinstance(lstm, nn.LSTM):
-        raise ValueError(f"set_forget_bias needs a torch.nn.LSTM, got {type(lstm).__name__}")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"forget bias must be a finite number, got {value!r}")
-    H = lstm.hidden_size
-    with torch.no_grad():
-        for layer in range(lstm.num_layers):
-            getattr(lstm, f"bias_ih_l{layer}")[H:2 * H] = value
-            getattr(lstm, f"bias_hh_l{layer}")[H:2 * H] = 0.0
-    return lstm
 
 
 @dataclass(frozen=True)
@@ -115,6 +88,8 @@ def gradient_flow(kind: str, T: int = 100, hidden: int = 32, forget_bias: float 
     """
     check_kind(kind)
     T, hidden = check_int("T", T, 2, 2000), check_int("hidden", hidden, 1)
+    if forget_bias is not None:
+        forget_bias = check_real("forget_bias", forget_bias, -100.0, 100.0)
     if forget_bias is not None and kind != "lstm":
         raise ValueError(f"forget_bias only applies to kind 'lstm', got kind {kind!r}")
     x, _ = adding_batch(T, check_int("batch", batch, 1), torch.Generator().manual_seed(check_int("seed", seed, 0)))
@@ -124,40 +99,6 @@ def gradient_flow(kind: str, T: int = 100, hidden: int = 32, forget_bias: float 
         set_forget_bias(module, forget_bias)
     readout = torch.randn(hidden, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
     return Flow(kind, state, state_gradients(module, x.double(), readout, state), module)
-
-
-def plot_flows(ax: Axes, flows: dict[str, Flow]) -> None:
-    """Each named flow's ratio ||dL/dh_{T-k}|| / ||dL/dh_T|| against k, on a log scale."""
-    for label, flow in flows.items():
-        ax.semilogy(np.arange(len(flow.norms)), flow.ratio, label=label, color=COLORS.get(flow.kind), lw=2)
-    ax.set_xlabel("distance k from the last step")
-    ax.set_ylabel(r"$\|\partial L/\partial h_{T-k}\| \,/\, \|\partial L/\partial h_T\|$")
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8)
-
-
-def gradient_flow_view(T: int, forget_bias: float, hidden: int = 32) -> View:
-    """The panel's view: RNN, GRU and LSTM (forget-gate bias ``forget_bias``) gradient curves over T steps.
-
-    ``values`` holds each curve's ratio at the farthest distance k = T - 1,
-    and the LSTM's initial forget gate sigmoid(forget_bias).
-    """
-    T = check_int("T", T, 2, 400)
-    forget_bias = check_in_range("forget_bias", forget_bias, -10.0, 10.0)
-    flows = {"tanh RNN": gradient_flow("rnn", T, hidden), "GRU": gradient_flow("gru", T, hidden),
-             f"LSTM, forget bias {forget_bias:g}": gradient_flow("lstm", T, hidden, forget_bias)}
-    fig = Figure(figsize=(7.5, 3.6), layout="constrained")
-    ax = fig.add_subplot()
-    plot_flows(ax, flows)
-    ax.set_title(f"gradient reaching back over T = {T} steps (at initialisation)")
-    rnn, gru, lstm = (f.ratio[-1] for f in flows.values())
-    f0 = float(sigmoid(forget_bias))
-    values = {"T": float(T), "forget_bias": forget_bias, "forget_gate": f0,
-              "rnn_ratio": float(rnn), "gru_ratio": float(gru), "lstm_ratio": float(lstm)}
-    rows = [("f", "sigmoid(forget bias)", f0)] + [
-        (name, f"ratio at k = {T - 1}, log10", math.log10(max(v, 1e-300)))
-        for name, v in (("RNN", rnn), ("GRU", gru), ("LSTM", lstm))]
-    return View(figure_png(fig), readout_table(rows), values)
 
 
 # ---------------------------------------------------------------- the exercise
@@ -183,34 +124,3 @@ def constant_forget_ratio(forget_bias: float, k: int, hidden: int = 4, seed: int
     return float(norms[k] / norms[0])
 
 
-def check_forget_scaling(predict: Callable[[float, int], float]) -> CheckResult:
-    """Check ``predict(forget_bias, k)``: the ratio ||dL/dc_{T-k}|| / ||dL/dc_T|| with a constant forget gate.
-
-    Each prediction is compared with ``constant_forget_ratio`` measured by
-    autograd; a wrong answer is matched against the usual slips.
-    """
-    title = "gradient through a constant forget gate"
-    if not callable(predict):
-        raise ValueError(f"predict must be a function, got {type(predict).__name__}")
-    slips = [
-        ("the gate is sigmoid(b), not b itself", lambda b, k: b ** k),
-        ("the factors multiply along the chain: a power of f, not f times k", lambda b, k: sigmoid(b) * k),
-        ("k steps back means exactly k factors of f, not k + 1", lambda b, k: sigmoid(b) ** (k + 1)),
-        ("k steps back means exactly k factors of f, not k - 1", lambda b, k: sigmoid(b) ** (k - 1)),
-    ]
-    for b, k in ((2.0, 1), (0.0, 5), (1.0, 10), (2.0, 30), (-1.0, 3), (3.0, 0)):
-        measured = constant_forget_ratio(b, k)
-        out, failed = call_learner(title, predict, b, k)
-        if failed is not None:
-            return failed
-        try:
-            got = float(out)
-        except (TypeError, ValueError):
-            return CheckResult(title, False, [f"return one number, got {type(out).__name__}: {out!r}"])
-        if math.isclose(got, measured, rel_tol=1e-9, abs_tol=1e-300):
-            continue
-        hints = [hint for hint, slip in slips if math.isclose(got, slip(b, k), rel_tol=1e-9)]
-        hint = f" Hint: {hints[0]}." if hints else " Hint: follow dc_t/dc_(t-1) = f_t back k steps."
-        return CheckResult(title, False, [f"forget bias {b:g}, k = {k}: you predict {got:.6g}, "
-                                          f"autograd measures {measured:.6g}.{hint}"])
-    return CheckResult(title, True)

@@ -23,7 +23,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .validate import as_array, check_in_range, check_int
+from ..validate import as_array, check_in_range, check_int
 
 N_SAMPLES, STEPS = 1000, 10
 

@@ -6,8 +6,8 @@ import math
 import ipywidgets as widgets
 import pytest
 
-from lstm_course import playgrounds
-from lstm_course.activations import sigmoid
+from lstm_course.classroom import panels as playgrounds
+from lstm_course.lstm.activations import sigmoid
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -58,11 +58,11 @@ def test_gate_view_teaching_cases():
     (dict(f_t=1.5), r"f_t must be in \[0.0, 1.0\], got 1.5"),
     (dict(g_t=-2), r"g_t must be in \[-1.0, 1.0\], got -2"),
     (dict(o_t=float("nan")), r"o_t must be in \[0.0, 1.0\], got nan"),
-    (dict(i_t="x"), r"i_t must be a number"),
+    (dict(i_t="x"), r"i_t must be a real number"),
 ])
 def test_gate_view_rejects_out_of_range_values(bad, message):
     args = dict(f_t=0.5, i_t=0.5, g_t=0.5, o_t=0.5, c_prev=0.0) | bad
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((ValueError, TypeError), match=message):
         playgrounds.gate_values_view(**args)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cell import CellParams, lstm_cell_forward
+from ..lstm.cell import CellParams, lstm_cell_forward
 
 OPEN, SHUT = 6.0, -6.0   # pre-activations: sigmoid(6) = 0.998, sigmoid(-6) = 0.002
 

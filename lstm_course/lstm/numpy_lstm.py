@@ -1,113 +1,30 @@
-"""A NumPy mirror of ``torch.nn.LSTM``: forward and backward, any number of layers, both directions.
+"""``NumpyLSTM``: a NumPy mirror of ``torch.nn.LSTM``, forward and backward, any number of layers, both directions.
 
-One layer in one direction is ``sequence_forward``: the inputs of every
-step are projected at once, ``Z_x = x @ W_ih.T + b_ih + b_hh`` (T, B, 4H),
-and only the recurrent product ``h_{t-1} @ W_hh.T`` stays inside the loop
-over time. ``sequence_backward`` walks the same steps in reverse with
-``cell.gates_backward`` and sums the weight gradients in one product at
-the end (back-propagation through time).
+One layer in one direction is ``sequence.sequence_forward`` and its
+back-propagation through time ``sequence.sequence_backward``. ``NumpyLSTM``
+stacks these like torch: layer l > 0 reads the outputs of layer l - 1; a
+bidirectional layer runs a second set of weights (``*_reverse``) over the
+reversed sequence and concatenates both outputs on the feature axis. Its
+parameters are a dict with exactly the names and shapes of the torch
+module's ``named_parameters()``, gates stacked in torch's order (i, f, g, o).
+Copying weights to and from a torch module is ``lstm_course.interop``'s job
+(this package imports NumPy only).
 
-``NumpyLSTM`` stacks these like torch: layer l > 0 reads the outputs of
-layer l - 1; a bidirectional layer runs a second set of weights
-(``*_reverse``) over the reversed sequence and concatenates both outputs
-on the feature axis. Its parameters are a dict with exactly the names and
-shapes of the torch module's ``named_parameters()``, gates stacked in
-torch's order (i, f, g, o).
-
-Not modelled: ``proj_size > 0`` (raises ``NotImplementedError``) and the
-dropout torch can apply between layers in training mode (``from_torch``
-warns if the module has it; in ``eval()`` mode torch does not apply it
-either, so the outputs still match).
+Not modelled: ``proj_size > 0`` (``interop.numpy_lstm_from_torch`` raises
+``NotImplementedError``) and the dropout torch can apply between layers in
+training mode (``numpy_lstm_from_torch`` warns if the module has it; in
+``eval()`` mode torch does not apply it either, so the outputs still match).
 """
 
 from __future__ import annotations
 
-import warnings
-from typing import NamedTuple
-
 import numpy as np
 
-from .activations import tanh
-from .cell import CellCache, CellParams, gates_backward, split_gates
-from .validate import as_array, check_bool, check_int, check_shape
+from ..validate import as_array, check_bool, check_int, check_shape
+from .cell import CellParams, split_gates
+from .sequence import sequence_backward, sequence_forward
 
 DTYPES = (np.float64, np.float32)
-
-
-class SequenceCache(NamedTuple):
-    """One layer in one direction, time-major in the order the steps ran.
-
-    x (T, B, D) the inputs; gates (T, B, 4H) the activated i, f, g, o;
-    h and c (T + 1, B, H), with h[0], c[0] the initial state.
-    """
-
-    x: np.ndarray
-    gates: np.ndarray
-    h: np.ndarray
-    c: np.ndarray
-
-
-def sequence_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, W_ih: np.ndarray, W_hh: np.ndarray,
-                     b: np.ndarray) -> tuple[np.ndarray, SequenceCache]:
-    """Run one LSTM layer over a sequence. Returns ``(hs, cache)``, hs (T, B, H).
-
-    x (T, B, D); h0 and c0 (B, H); W_ih (4H, D); W_hh (4H, H); b (4H,), the
-    sum b_ih + b_hh (zeros without bias). All arrays share one float dtype;
-    the caller (``NumpyLSTM``) has checked the shapes.
-
-    The four gates go through a single ``tanh`` call per step, using
-    sigmoid(z) = (1 + tanh(z / 2)) / 2: with s = 1/2 on the i, f, o blocks
-    and s = 1 on the g block, ``s * tanh(s * z) + (1 - s)`` is sigmoid for
-    i_t, f_t, o_t and tanh for g_t. Halving is exact in floating point and
-    tanh never overflows, so this is the same function, evaluated faster.
-    """
-    T, B, _ = x.shape
-    H = W_hh.shape[1]
-    s = np.repeat(np.array([0.5, 0.5, 1.0, 0.5], dtype=x.dtype), H)   # blocks i, f, g, o
-    z_x = x @ W_ih.T + b                      # every step's input projection in one product
-    W_hh_T = np.ascontiguousarray(W_hh.T)
-    gates = np.empty_like(z_x)
-    h = np.empty((T + 1, B, H), dtype=x.dtype)
-    c = np.empty((T + 1, B, H), dtype=x.dtype)
-    h[0], c[0] = h0, c0
-    for t in range(T):
-        z = z_x[t] + h[t] @ W_hh_T            # (B, 4H), torch's order i, f, g, o
-        a = gates[t]
-        a[:] = s * tanh(s * z) + (1 - s)      # sigmoid on i, f, o; tanh on g
-        i_t, f_t, g_t, o_t = split_gates(a)
-        c[t + 1] = f_t * c[t] + i_t * g_t
-        h[t + 1] = o_t * tanh(c[t + 1])
-    return h[1:], SequenceCache(x, gates, h, c)
-
-
-def sequence_backward(dhs: np.ndarray, dh_T: np.ndarray, dc_T: np.ndarray, cache: SequenceCache,
-                      W_ih: np.ndarray, W_hh: np.ndarray) -> dict[str, np.ndarray]:
-    """Back-propagation through time for one layer in one direction.
-
-    dhs (T, B, H) is the loss gradient on each output h_t, dh_T and dc_T
-    (B, H) the gradients on the final state. Returns a dict: x (T, B, D),
-    h0 and c0 (B, H), W_ih (4H, D), W_hh (4H, H), b (4H,) (the gradient of
-    b_ih and of b_hh alike). Inside the loop the state's gradient flows
-    back one step: dh_{t-1} = dz_t @ W_hh and dc_{t-1} = dc_t * f_t.
-    """
-    T, B, D = cache.x.shape
-    H = W_hh.shape[1]
-    dz = np.empty_like(cache.gates)
-    dh, dc = dh_T, dc_T
-    for t in reversed(range(T)):
-        step = CellCache(cache.x[t], cache.h[t], cache.c[t], *split_gates(cache.gates[t]),
-                         cache.c[t + 1], cache.h[t + 1])
-        dz[t], dc = gates_backward(dhs[t] + dh, dc, step)
-        dh = dz[t] @ W_hh
-    dz_rows = dz.reshape(T * B, 4 * H)       # the weights were used at every step: sum over time and batch
-    return {
-        "x": dz @ W_ih,
-        "h0": dh,
-        "c0": dc,
-        "W_ih": dz_rows.T @ cache.x.reshape(T * B, D),
-        "W_hh": dz_rows.T @ cache.h[:-1].reshape(T * B, H),
-        "b": dz_rows.sum(axis=0),
-    }
 
 
 class NumpyLSTM:
@@ -179,42 +96,6 @@ class NumpyLSTM:
             ("num_layers", self.num_layers, 1), ("bias", self.bias, True), ("batch_first", self.batch_first, False),
             ("bidirectional", self.bidirectional, False)) if v != default)
         return f"NumpyLSTM({self.input_size}, {self.hidden_size}{extra})"
-
-    # ----- moving weights to and from torch -----
-
-    @classmethod
-    def from_torch(cls, module) -> NumpyLSTM:
-        """A ``NumpyLSTM`` holding a copy of a ``torch.nn.LSTM``'s weights (its dtype: float64 or float32)."""
-        import torch
-
-        if not isinstance(module, torch.nn.LSTM):
-            raise ValueError(f"expected a torch.nn.LSTM, got {type(module).__name__}")
-        if module.proj_size > 0:
-            raise NotImplementedError(f"NumpyLSTM does not model projections: this LSTM has proj_size="
-                                      f"{module.proj_size}; only proj_size=0 is supported")
-        if module.dropout > 0:
-            warnings.warn(f"this LSTM has dropout={module.dropout} between layers, which NumpyLSTM does not "
-                          "model: outputs match torch only in eval() mode", stacklevel=2)
-        dtypes = {torch.float64: np.float64, torch.float32: np.float32}
-        if module.weight_ih_l0.dtype not in dtypes:
-            raise ValueError(f"the LSTM's weights must be float64 or float32, got {module.weight_ih_l0.dtype}")
-        net = cls(module.input_size, module.hidden_size, module.num_layers, module.bias, module.batch_first,
-                  module.bidirectional, dtype=dtypes[module.weight_ih_l0.dtype])
-        for name, p in module.named_parameters():
-            net.params[name] = p.detach().cpu().numpy().copy()
-        return net
-
-    def to_torch(self):
-        """A new ``torch.nn.LSTM`` with the same configuration, dtype and weights."""
-        import torch
-
-        module = torch.nn.LSTM(self.input_size, self.hidden_size, self.num_layers, bias=self.bias,
-                               batch_first=self.batch_first, bidirectional=self.bidirectional,
-                               dtype=torch.float64 if self.dtype == np.float64 else torch.float32)
-        with torch.no_grad():
-            for name, p in module.named_parameters():
-                p.copy_(torch.from_numpy(self.params[name]))
-        return module
 
     # ----- forward and backward -----
 

@@ -17,7 +17,7 @@ noisy and the clean series, beside the persistence baseline ("tomorrow
 equals today") and the noise floor sigma^2, and a free-running forecast of
 the 200 test points from the last training window.
 
-Run ``python -m lstm_course.sine --help`` for the command line.
+Run ``python -m lstm_course.topics.sine --help`` for the command line.
 """
 
 from __future__ import annotations
@@ -30,19 +30,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-import ipywidgets as widgets
 import numpy as np
 import torch
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 from tqdm.auto import tqdm
 
-from .devices import pick_device, seed_everything
-from .exercises import CheckResult, call_learner
-from .playgrounds import LivePanel, View, readout_table, figure_png
-from .validate import as_array, check_in_range, check_int
+from ..torchkit import pick_device, seed_everything
+from ..validate import as_array, check_in_range, check_int
 
 SEED = 42          # the article's np.random.seed
 NOISE = 0.1        # the article's noise standard deviation
@@ -407,162 +402,20 @@ def format_rows(rows: list[dict]) -> str:
 
 # ---------------------------------------------------------------- pictures
 
-def plot_losses(ax: Axes, train_losses: list[float], val_losses: list[float]) -> None:
-    """Per-epoch training (and validation, if any) loss on a log scale, best validation epoch marked."""
-    epochs = np.arange(1, len(train_losses) + 1)
-    ax.plot(epochs, train_losses, marker="o", ms=3, label="training")
-    if val_losses:
-        ax.plot(epochs[:len(val_losses)], val_losses, marker="o", ms=3, label="validation")
-        ax.axvline(1 + int(np.argmin(val_losses)), color="#d1d5db", ls="--", label="best validation")
-    ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("MSE")
-    ax.legend(loc="upper right")
-
-
-def loss_curve_png(train_losses: list[float], val_losses: list[float]) -> bytes:
-    """The loss curve as PNG bytes, drawn on its own Figure (safe in callbacks)."""
-    fig = Figure(figsize=(6, 2.6), layout="constrained")
-    plot_losses(fig.add_subplot(), train_losses, val_losses)
-    return figure_png(fig, dpi=70)
-
-
-def plot_forecasts(ax: Axes, noisy: np.ndarray, clean: np.ndarray, ev: Evaluation,
-                   train_size: int = TRAIN_SIZE, context: int = 100) -> None:
-    """The test part: noisy points, the clean sine, one-step and free-running forecasts, each at its target's step."""
-    t = np.arange(len(noisy))
-    lo = train_size - context
-    ax.plot(t[lo:], noisy[lo:], ".", ms=3, color="#9ca3af", label="noisy data")
-    ax.plot(t[lo:], clean[lo:], color="black", lw=1, label="clean sine")
-    ax.plot(t[train_size:], ev.pred_next, color="C0", lw=1.2, label="one-step forecast")
-    ax.plot(t[train_size:], ev.free, color="C3", lw=1.2, ls="--", label="free-running forecast")
-    ax.axvline(train_size, color="#d1d5db")
-    ax.set_xlabel("time step")
-    ax.legend(loc="lower left", fontsize=8, ncols=2)
-
 
 # ---------------------------------------------------------------- what-if panel
 
 QUICK_CONFIG = CourseConfig(window=30, hidden=16, max_epochs=20, patience=5)
 
 
-def noise_view(noise: float, seed: int = SEED) -> View:
-    """Redraw the data with noise std ``noise``; the noise floor sigma^2 and persistence MSE at once."""
-    noisy, clean = article_data(noise, seed)
-    values = {"noise": noise, "noise_floor": noise ** 2, "mse_persistence": persistence_mse(noisy),
-              "persistence_expected": 2 * noise ** 2 + persistence_mse(clean)}
-    fig = Figure(figsize=(8, 2.8), layout="constrained")
-    ax = fig.add_subplot()
-    t = np.arange(N_POINTS)
-    ax.plot(t[600:], noisy[600:], ".", ms=3, color="#9ca3af", label="noisy data")
-    ax.plot(t[600:], clean[600:], color="black", lw=1, label="clean sine")
-    ax.axvline(TRAIN_SIZE, color="#d1d5db")
-    ax.set_ylim(-2.5, 2.5)
-    ax.set_title(f"noise σ = {noise:.2f}: noise floor σ² = {noise ** 2:.4f}, "
-                 f"persistence MSE = {values['mse_persistence']:.4f}")
-    ax.legend(loc="lower left", fontsize=8)
-    rows = [("noise floor", "σ²", values["noise_floor"]),
-            ("persistence", "mean (y_t − y_(t−1))², test part", values["mse_persistence"]),
-            ("expected", "2σ² + clean step²", values["persistence_expected"])]
-    return View(figure_png(fig), readout_table(rows), values)
-
-
-def retrain_view(noise: float, config: CourseConfig = QUICK_CONFIG, device: str = "auto",
-                 on_epoch: EpochCallback | None = None) -> View:
-    """Train a small course model on data with noise std ``noise``; its forecasts and figures as a View."""
-    noisy, clean = article_data(noise)
-    result = train_course(noisy, config, device, progress=False, on_epoch=on_epoch)
-    ev = evaluate(result.model, noisy, clean, config.window, noise=noise)
-    fig = Figure(figsize=(8, 3), layout="constrained")
-    plot_forecasts(fig.add_subplot(), noisy, clean, ev)
-    values = {"noise": noise, "epochs": len(result.train_losses), "seconds": result.seconds,
-              "mse_next_noisy": ev.mse_next_noisy, "mse_next_clean": ev.mse_next_clean,
-              "mse_persistence": ev.mse_persistence, "noise_floor": ev.noise_floor,
-              "mse_oracle": ev.mse_oracle, "freerun_rmse_clean": ev.freerun_rmse_clean}
-    rows = [("one-step MSE, noisy", "vs the data", ev.mse_next_noisy),
-            ("noise floor", "σ²", ev.noise_floor), ("clean sine", "its MSE vs the data", ev.mse_oracle),
-            ("persistence", "repeat the last value", ev.mse_persistence),
-            ("one-step MSE, clean", "vs the sine", ev.mse_next_clean),
-            ("free-run RMSE, clean", "200 steps", ev.freerun_rmse_clean)]
-    return View(figure_png(fig), readout_table(rows), values)
-
-
-class WhatIfPanel(widgets.VBox):
-    """A noise slider (data, noise floor and persistence redrawn at once) and a retrain button.
-
-    The button runs ``retrain_view`` on the slider's noise; an ``IntProgress``
-    bar advances each epoch (a tqdm bar would print from the callback's thread).
-    ``last`` holds the newest retraining ``View``.
-    """
-
-    def __init__(self, noise: float = NOISE, config: CourseConfig = QUICK_CONFIG, device: str = "auto"):
-        self.config, self.device = config, device
-        self.noise = widgets.FloatSlider(value=noise, min=0.0, max=0.5, step=0.01, description="noise σ",
-                                         continuous_update=False)
-        self.data = LivePanel(noise_view, {"noise": self.noise})
-        self.button = widgets.Button(description="retrain a small model", icon="refresh")
-        self.bar = widgets.IntProgress(value=0, min=0, max=config.max_epochs, description="epochs")
-        self.image, self.readout = widgets.Image(format="png"), widgets.HTML()
-        self.last: View | None = None
-        self.button.on_click(self.retrain)
-        super().__init__([self.data, widgets.HBox([self.button, self.bar]), self.readout, self.image])
-
-    def _tick(self, train_losses: list[float], val_losses: list[float]) -> None:
-        self.bar.value = len(train_losses)
-
-    def retrain(self, button: widgets.Button | None = None) -> View:
-        """Retrain on the current noise and show the result (the button's callback)."""
-        self.button.disabled, self.bar.value = True, 0
-        try:
-            self.last = retrain_view(self.noise.value, self.config, self.device, on_epoch=self._tick)
-        finally:
-            self.button.disabled = False
-        self.bar.value = self.bar.max
-        self.image.value, self.readout.value = self.last.png, self.last.html
-        return self.last
-
-
 # ---------------------------------------------------------------- exercise checker
-
-def check_windows(fn: Callable) -> CheckResult:
-    """Check the learner's ``fn(series, window) -> (X, y)`` against ``make_windows``.
-
-    The probe series is 0, 1, 2, ... so every value names its own index and
-    a wrong window says exactly which steps it took.
-    """
-    title = "windowing"
-    if not callable(fn):
-        raise ValueError(f"fn must be a function, got {type(fn).__name__}")
-    series, window = np.arange(10.0), 3
-    X_ref, y_ref = make_windows(series, window)
-    out, failed = call_learner(title, fn, series, window)
-    if failed is not None:
-        return failed
-    if not (isinstance(out, tuple) and len(out) == 2):
-        return CheckResult(title, False, [f"return (X, y), a tuple of two arrays; got {type(out).__name__}"])
-    X, y = (np.asarray(v, dtype=float) for v in out)
-    if X.shape != X_ref.shape or y.shape != y_ref.shape:
-        hint = " (X needs a last axis of 1 feature: X[..., None])" if X.shape == X_ref.shape[:2] else ""
-        return CheckResult(title, False, [f"shapes: X must be {X_ref.shape} and y {y_ref.shape} for 10 values and "
-                                          f"window 3, got {X.shape} and {y.shape}{hint}"])
-    problems = []
-    if np.any(X[:, :, 0].max(axis=1) >= y[:, 0]):
-        k = int(np.argmax(X[:, :, 0].max(axis=1) >= y[:, 0]))
-        problems.append(f"look-ahead: window {k} holds steps {X[k, :, 0].astype(int).tolist()} but its target is "
-                        f"step {int(y[k, 0])}; the input must end just before the target")
-    elif not np.array_equal(y, y_ref):
-        problems.append(f"targets: y should be steps {y_ref[:, 0].astype(int).tolist()} (the value right after "
-                        f"each window), got {y[:, 0].tolist()}")
-    if not problems and not np.array_equal(X, X_ref):
-        problems.append(f"windows: X[k] should be steps k .. k+2, e.g. X[0] = [0, 1, 2], got {X[0, :, 0].tolist()}")
-    return CheckResult(title, not problems, problems)
 
 
 # ---------------------------------------------------------------- command line
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m lstm_course.sine``: train, evaluate, print a row (or ``--json``, or ``--compare``)."""
-    parser = argparse.ArgumentParser(prog="python -m lstm_course.sine", description=__doc__.split("\n")[0])
+    """``python -m lstm_course.topics.sine``: train, evaluate, print a row (or ``--json``, or ``--compare``)."""
+    parser = argparse.ArgumentParser(prog="python -m lstm_course.topics.sine", description=__doc__.split("\n")[0])
     parser.add_argument("--approach", choices=("course", "source"), default="course")
     parser.add_argument("--epochs", type=int, default=None,
                         help="source: epochs (default 100, the article's); course: the early-stopping cap (default 100)")

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from lstm_course import adding_problem as ap
+from lstm_course.topics import adding_problem as ap
 
 
 def test_each_example_has_two_markers_one_in_each_half_and_their_sum_as_target():
@@ -110,7 +110,7 @@ def test_bad_input_is_a_clear_value_error(call, message):
 
 
 def test_cpu_threads_sets_the_count_and_puts_it_back_even_on_error():
-    from lstm_course.devices import cpu_threads
+    from lstm_course.torchkit import cpu_threads
 
     before = torch.get_num_threads()
     with pytest.raises(KeyError):

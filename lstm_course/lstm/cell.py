@@ -18,8 +18,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..validate import as_array, check_int, check_shape
 from .activations import sigmoid, tanh
-from .validate import as_array, check_int, check_shape
 
 GATE_ORDER = ("i", "f", "g", "o")
 

@@ -11,9 +11,12 @@ import pytest
 import torch
 from torch import nn
 
-from lstm_course import sine
-from lstm_course.devices import available_devices, pick_device
-from lstm_course.sine import CourseConfig
+from lstm_course.topics import sine
+from lstm_course.classroom import checkers
+from lstm_course.classroom import panels
+from lstm_course.classroom import plots
+from lstm_course.torchkit import available_devices, pick_device
+from lstm_course.topics.sine import CourseConfig
 
 torch.set_num_threads(1)
 
@@ -209,7 +212,7 @@ def test_cli_compare_gives_both_rows_and_ratios(capsys):
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
 def test_cli_refuses_missing_cuda():
-    done = subprocess.run([sys.executable, "-m", "lstm_course.sine", "--device", "cuda", "--json"],
+    done = subprocess.run([sys.executable, "-m", "lstm_course.topics.sine", "--device", "cuda", "--json"],
                           capture_output=True, text=True)
     assert done.returncode == 2 and "device 'cuda' was asked for but this machine has none" in done.stderr
 
@@ -232,17 +235,17 @@ def test_checker_passes_a_right_answer_and_names_each_mistake():
         X, y = sine.make_windows(series, window)
         return X, y + 1
 
-    assert sine.check_windows(sine.make_windows).passed
-    assert "not written yet" in str(sine.check_windows(stub))
-    assert "look-ahead: window 0 holds steps [1, 2, 3] but its target is step 3" in str(sine.check_windows(look_ahead))
-    assert "X needs a last axis of 1 feature" in str(sine.check_windows(no_features))
-    assert "targets: y should be steps [3, 4" in str(sine.check_windows(two_ahead))
+    assert checkers.check_windows(sine.make_windows).passed
+    assert "not written yet" in str(checkers.check_windows(stub))
+    assert "look-ahead: window 0 holds steps [1, 2, 3] but its target is step 3" in str(checkers.check_windows(look_ahead))
+    assert "X needs a last axis of 1 feature" in str(checkers.check_windows(no_features))
+    assert "targets: y should be steps [3, 4" in str(checkers.check_windows(two_ahead))
     with pytest.raises(ValueError, match="fn must be a function"):
-        sine.check_windows(42)
+        checkers.check_windows(42)
 
 
 def test_noise_slider_recomputes_floor_and_persistence():
-    panel = sine.WhatIfPanel(device="cpu")
+    panel = panels.WhatIfPanel(device="cpu")
     assert panel.data.last.values["noise_floor"] == pytest.approx(0.01)
     panel.noise.value = 0.3
     values = panel.data.last.values
@@ -255,7 +258,7 @@ def test_noise_slider_recomputes_floor_and_persistence():
 
 def test_retrain_button_trains_and_shows_the_result():
     config = CourseConfig(window=10, hidden=8, max_epochs=3, patience=5, val_size=50)
-    panel = sine.WhatIfPanel(noise=0.2, config=config, device="cpu")
+    panel = panels.WhatIfPanel(noise=0.2, config=config, device="cpu")
     panel.button.click()
     values = panel.last.values
     assert values["noise"] == 0.2 and values["epochs"] == 3 and panel.bar.value == 3
@@ -265,4 +268,4 @@ def test_retrain_button_trains_and_shows_the_result():
 
 
 def test_loss_curve_png_is_a_picture():
-    assert sine.loss_curve_png([0.5, 0.2, 0.1], [0.6, 0.3, 0.35])[:4] == b"\x89PNG"
+    assert plots.loss_curve_png([0.5, 0.2, 0.1], [0.6, 0.3, 0.35])[:4] == b"\x89PNG"

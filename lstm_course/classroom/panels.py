@@ -1,0 +1,240 @@
+"""The sliders' callbacks: plain functions from slider values to a ``View``.
+
+A view function takes the slider values as keyword arguments and returns a
+``View``: a PNG picture, an HTML read-out and the numbers behind both. It
+draws on its own ``matplotlib.figure.Figure`` (never pyplot's global state),
+so it is safe to call from a widget callback on any thread. ``LivePanel``
+wires sliders to a view function; the notebooks only create the sliders.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..lstm.activations import sigmoid
+from ..lstm.cell import cell_from_gates
+from ..topics.gradient_flow import gradient_flow
+from ..topics.lstm_api import SHAPE_NAMES, run_shapes, shape_rule
+from ..topics.memory import half_life, pulse, run_scalar_cell
+from ..topics.sine import (
+    N_POINTS,
+    NOISE,
+    QUICK_CONFIG,
+    SEED,
+    TRAIN_SIZE,
+    CourseConfig,
+    EpochCallback,
+    article_data,
+    evaluate,
+    persistence_mse,
+    train_course,
+)
+from ..validate import check_in_range, check_int
+from .diagram import draw_cell
+from .plots import draw_layers, plot_flows, plot_forecasts
+from .views import LivePanel, View, figure_png, readout_table
+
+
+def gate_values_view(f_t: float, i_t: float, g_t: float, o_t: float, c_prev: float) -> View:
+    """The cell from gate values: f_t, i_t, o_t in [0, 1], g_t in [-1, 1], c_prev in [-3, 3]."""
+    f_t = check_in_range("f_t", f_t, 0.0, 1.0)
+    i_t = check_in_range("i_t", i_t, 0.0, 1.0)
+    o_t = check_in_range("o_t", o_t, 0.0, 1.0)
+    g_t = check_in_range("g_t", g_t, -1.0, 1.0)
+    c_prev = check_in_range("c_prev", c_prev, -3.0, 3.0)
+    c_t, h_t = (float(v) for v in cell_from_gates(f_t, i_t, g_t, o_t, c_prev))
+    fig = Figure(figsize=(7.5, 4.6), layout="tight")
+    draw_cell(fig.add_subplot(), f_t, i_t, g_t, o_t, c_prev)
+    values = {"f_t": f_t, "i_t": i_t, "g_t": g_t, "o_t": o_t, "c_prev": c_prev,
+              "kept": f_t * c_prev, "written": i_t * g_t, "c_t": c_t, "h_t": h_t}
+    rows = [
+        ("kept", f"f_t·c_(t-1) = {f_t:.2f}·{c_prev:+.2f}", values["kept"]),
+        ("written", f"i_t·g_t = {i_t:.2f}·({g_t:+.2f})", values["written"]),
+        ("c_t", "kept + written", c_t),
+        ("h_t", f"o_t·tanh(c_t) = {o_t:.2f}·{math.tanh(c_t):+.3f}", h_t),
+    ]
+    return View(figure_png(fig), readout_table(rows), values)
+
+
+def gate_from_inputs_view(x_t: float, h_prev: float, w_x: float, w_h: float, b: float) -> View:
+    """Where a gate value comes from: z = w_x x_t + w_h h_{t-1} + b, gate = sigmoid(z)."""
+    x_t, h_prev, w_x, w_h, b = (check_in_range(n, v, -10.0, 10.0) for n, v in
+                                (("x_t", x_t), ("h_prev", h_prev), ("w_x", w_x), ("w_h", w_h), ("b", b)))
+    terms = {"w_x·x_t": w_x * x_t, "w_h·h_(t-1)": w_h * h_prev, "b": b}
+    z = sum(terms.values())
+    gate = float(sigmoid(z))
+    fig = Figure(figsize=(8, 3.2), layout="constrained")
+    ax_terms, ax_sig = fig.subplots(1, 2, width_ratios=[1, 1.6])
+    ax_terms.barh(list(terms) + ["z"], list(terms.values()) + [z],
+                  color=["#93c5fd", "#93c5fd", "#93c5fd", "#1d4ed8"])
+    ax_terms.invert_yaxis()
+    ax_terms.axvline(0, color="#6b7280", lw=0.8)
+    ax_terms.set_title("pre-activation z, term by term")
+    grid = np.linspace(-10, 10, 400)
+    ax_sig.plot(grid, sigmoid(grid), color="#6b7280", lw=2)
+    ax_sig.scatter([max(-10.0, min(10.0, z))], [gate], s=80, color="#f59e0b", zorder=3)
+    ax_sig.axhline(0.5, color="#d1d5db", lw=0.8, ls="--")
+    ax_sig.set_ylim(-0.05, 1.05)
+    ax_sig.set_title(f"gate = sigmoid(z) = {gate:.3f}")
+    ax_sig.set_xlabel("z")
+    rows = [(name, "", v) for name, v in terms.items()] + [("z", "sum of the terms", z), ("gate", "sigmoid(z)", gate)]
+    return View(figure_png(fig), readout_table(rows), {**terms, "z": z, "gate": gate})
+
+
+def memory_view(f: float, i: float, steps: int = 30) -> View:
+    """A one-unit cell given one input (g = 1 at t = 1) then nothing, gates held at f and i.
+
+    Plots c_t over time with the half-life ln(0.5)/ln(f) marked.
+    """
+    c = run_scalar_cell(f, i, pulse(steps))
+    tau = half_life(f)
+    fig = Figure(figsize=(8, 3.2), layout="constrained")
+    ax = fig.add_subplot()
+    t = np.arange(steps + 1)
+    ax.plot(t, c, marker="o", ms=3, label=r"$c_t$ (simulated)")
+    if 0 < tau < math.inf and c[1] != 0:
+        ax.plot(t[1:], c[1] * 0.5 ** ((t[1:] - 1) / tau), ls="--", color="#9ca3af",
+                label=r"$c_1 \cdot 0.5^{(t-1)/\tau}$")
+        for k in range(1, int((steps - 1) / tau) + 1):
+            ax.axvline(1 + k * tau, color="#fde68a", lw=1)
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_xlabel("step t")
+    ax.set_title(f"f = {f:.3f}, i = {i:.2f}: half-life τ = {tau:.2f} steps" if tau < math.inf
+                 else f"f = 1, i = {i:.2f}: never forgets")
+    ax.legend(loc="upper right")
+    rows = [("c_1", "i·g_1", float(c[1])), ("half-life", "ln(0.5)/ln(f)", tau),
+            (f"c_{steps}", f"c_1·f^{steps - 1}", float(c[-1]))]
+    return View(figure_png(fig), readout_table(rows), {"c_1": float(c[1]), "half_life": tau, "c_last": float(c[-1])})
+
+
+# ---------------------------------------------------------------- notebook 04
+
+def gradient_flow_view(T: int, forget_bias: float, hidden: int = 32) -> View:
+    """The panel's view: RNN, GRU and LSTM (forget-gate bias ``forget_bias``) gradient curves over T steps.
+
+    ``values`` holds each curve's ratio at the farthest distance k = T - 1,
+    and the LSTM's initial forget gate sigmoid(forget_bias).
+    """
+    T = check_int("T", T, 2, 400)
+    forget_bias = check_in_range("forget_bias", forget_bias, -10.0, 10.0)
+    flows = {"tanh RNN": gradient_flow("rnn", T, hidden), "GRU": gradient_flow("gru", T, hidden),
+             f"LSTM, forget bias {forget_bias:g}": gradient_flow("lstm", T, hidden, forget_bias)}
+    fig = Figure(figsize=(7.5, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    plot_flows(ax, flows)
+    ax.set_title(f"gradient reaching back over T = {T} steps (at initialisation)")
+    rnn, gru, lstm = (f.ratio[-1] for f in flows.values())
+    f0 = float(sigmoid(forget_bias))
+    values = {"T": float(T), "forget_bias": forget_bias, "forget_gate": f0,
+              "rnn_ratio": float(rnn), "gru_ratio": float(gru), "lstm_ratio": float(lstm)}
+    rows = [("f", "sigmoid(forget bias)", f0)] + [
+        (name, f"ratio at k = {T - 1}, log10", math.log10(max(v, 1e-300)))
+        for name, v in (("RNN", rnn), ("GRU", gru), ("LSTM", lstm))]
+    return View(figure_png(fig), readout_table(rows), values)
+
+
+# ---------------------------------------------------------------- notebook 05
+
+def _shape_table(shapes: dict[str, tuple], batch_first: bool) -> str:
+    rows = "".join(
+        f"<tr><td style='padding:2px 8px;font-family:monospace'>{name}</td>"
+        f"<td style='padding:2px 8px;font-family:monospace'><span class='lstm-shape' data-name='{name}'>"
+        f"{shapes[name]}</span></td><td style='padding:2px 8px;color:#6b7280'>"
+        f"{html.escape(shape_rule(name, batch_first))}</td></tr>" for name in SHAPE_NAMES)
+    return f"<table class='lstm-shapes'><tr><th>tensor</th><th>shape</th><th>rule</th></tr>{rows}</table>"
+
+
+def shape_explorer_view(seq_len: int, batch: int, input_size: int, hidden_size: int, num_layers: int,
+                        bidirectional: bool, batch_first: bool, proj_size: int = 0) -> View:
+    """The shape explorer: run a real ``nn.LSTM`` and show every shape beside its rule.
+
+    ``values`` maps each of ``SHAPE_NAMES`` to the shape torch produced (a tuple).
+    """
+    shapes = run_shapes(seq_len, batch, input_size, hidden_size, num_layers, bidirectional, batch_first,
+                        proj_size)
+    fig = Figure(figsize=(6, 1.2 + 0.7 * num_layers), layout="tight")
+    draw_layers(fig.add_subplot(), seq_len, num_layers, bidirectional)
+    return View(figure_png(fig, dpi=70), _shape_table(shapes, batch_first), shapes)
+
+
+# ---------------------------------------------------------------- notebook 07
+
+def noise_view(noise: float, seed: int = SEED) -> View:
+    """Redraw the data with noise std ``noise``; the noise floor sigma^2 and persistence MSE at once."""
+    noisy, clean = article_data(noise, seed)
+    values = {"noise": noise, "noise_floor": noise ** 2, "mse_persistence": persistence_mse(noisy),
+              "persistence_expected": 2 * noise ** 2 + persistence_mse(clean)}
+    fig = Figure(figsize=(8, 2.8), layout="constrained")
+    ax = fig.add_subplot()
+    t = np.arange(N_POINTS)
+    ax.plot(t[600:], noisy[600:], ".", ms=3, color="#9ca3af", label="noisy data")
+    ax.plot(t[600:], clean[600:], color="black", lw=1, label="clean sine")
+    ax.axvline(TRAIN_SIZE, color="#d1d5db")
+    ax.set_ylim(-2.5, 2.5)
+    ax.set_title(f"noise σ = {noise:.2f}: noise floor σ² = {noise ** 2:.4f}, "
+                 f"persistence MSE = {values['mse_persistence']:.4f}")
+    ax.legend(loc="lower left", fontsize=8)
+    rows = [("noise floor", "σ²", values["noise_floor"]),
+            ("persistence", "mean (y_t − y_(t−1))², test part", values["mse_persistence"]),
+            ("expected", "2σ² + clean step²", values["persistence_expected"])]
+    return View(figure_png(fig), readout_table(rows), values)
+
+
+def retrain_view(noise: float, config: CourseConfig = QUICK_CONFIG, device: str = "auto",
+                 on_epoch: EpochCallback | None = None) -> View:
+    """Train a small course model on data with noise std ``noise``; its forecasts and figures as a View."""
+    noisy, clean = article_data(noise)
+    result = train_course(noisy, config, device, progress=False, on_epoch=on_epoch)
+    ev = evaluate(result.model, noisy, clean, config.window, noise=noise)
+    fig = Figure(figsize=(8, 3), layout="constrained")
+    plot_forecasts(fig.add_subplot(), noisy, clean, ev)
+    values = {"noise": noise, "epochs": len(result.train_losses), "seconds": result.seconds,
+              "mse_next_noisy": ev.mse_next_noisy, "mse_next_clean": ev.mse_next_clean,
+              "mse_persistence": ev.mse_persistence, "noise_floor": ev.noise_floor,
+              "mse_oracle": ev.mse_oracle, "freerun_rmse_clean": ev.freerun_rmse_clean}
+    rows = [("one-step MSE, noisy", "vs the data", ev.mse_next_noisy),
+            ("noise floor", "σ²", ev.noise_floor), ("clean sine", "its MSE vs the data", ev.mse_oracle),
+            ("persistence", "repeat the last value", ev.mse_persistence),
+            ("one-step MSE, clean", "vs the sine", ev.mse_next_clean),
+            ("free-run RMSE, clean", "200 steps", ev.freerun_rmse_clean)]
+    return View(figure_png(fig), readout_table(rows), values)
+
+
+class WhatIfPanel(widgets.VBox):
+    """A noise slider (data, noise floor and persistence redrawn at once) and a retrain button.
+
+    The button runs ``retrain_view`` on the slider's noise; an ``IntProgress``
+    bar advances each epoch (a tqdm bar would print from the callback's thread).
+    ``last`` holds the newest retraining ``View``.
+    """
+
+    def __init__(self, noise: float = NOISE, config: CourseConfig = QUICK_CONFIG, device: str = "auto"):
+        self.config, self.device = config, device
+        self.noise = widgets.FloatSlider(value=noise, min=0.0, max=0.5, step=0.01, description="noise σ",
+                                         continuous_update=False)
+        self.data = LivePanel(noise_view, {"noise": self.noise})
+        self.button = widgets.Button(description="retrain a small model", icon="refresh")
+        self.bar = widgets.IntProgress(value=0, min=0, max=config.max_epochs, description="epochs")
+        self.image, self.readout = widgets.Image(format="png"), widgets.HTML()
+        self.last: View | None = None
+        self.button.on_click(self.retrain)
+        super().__init__([self.data, widgets.HBox([self.button, self.bar]), self.readout, self.image])
+
+    def _tick(self, train_losses: list[float], val_losses: list[float]) -> None:
+        self.bar.value = len(train_losses)
+
+    def retrain(self, button: widgets.Button | None = None) -> View:
+        """Retrain on the current noise and show the result (the button's callback)."""
+        self.button.disabled, self.bar.value = True, 0
+        try:
+            self.last = retrain_view(self.noise.value, self.config, self.device, on_epoch=self._tick)
+        finally:
+            self.button.disabled = False
+        self.bar.value = self.bar.max
+        self.image.value, self.readout.value = self.last.png, self.last.html
+        return self.last

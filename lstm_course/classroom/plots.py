@@ -1,0 +1,181 @@
+"""Static pictures for the notebooks: activation curves, per-unit bars, traces over time.
+
+Every function draws on an ``Axes`` it is given, so the notebook decides the
+layout and the same code serves pyplot figures and the widget panels.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, Rectangle
+
+from ..lstm.activations import sigmoid, tanh
+from ..topics.gradient_flow import Flow
+from ..topics.sine import TRAIN_SIZE, Evaluation
+from .views import figure_png
+
+SQUASH = {"sigmoid": sigmoid, "tanh": tanh}
+
+
+def plot_squash(ax: Axes, z: np.ndarray, kind: str = "sigmoid", name: str = "") -> None:
+    """The curve of ``kind`` ('sigmoid' or 'tanh') with each unit's pre-activation ``z`` (H,) marked on it."""
+    if kind not in SQUASH:
+        raise ValueError(f"kind must be one of {sorted(SQUASH)}, got {kind!r}")
+    z = np.atleast_1d(np.asarray(z, dtype=float))
+    fn = SQUASH[kind]
+    span = max(6.0, float(np.abs(z).max()) + 1.0)
+    grid = np.linspace(-span, span, 400)
+    ax.plot(grid, fn(grid), color="#6b7280", lw=2)
+    ax.scatter(z, fn(z), s=60, zorder=3, c=[f"C{k}" for k in range(len(z))])
+    for k, (zk, vk) in enumerate(zip(z, fn(z))):
+        ax.annotate(f"unit {k}", (zk, vk), textcoords="offset points", xytext=(6, -12), fontsize=8)
+    ax.axhline(0, color="#d1d5db", lw=0.8)
+    ax.axvline(0, color="#d1d5db", lw=0.8)
+    ax.set_xlabel("pre-activation z")
+    ax.set_ylabel(f"{kind}(z)")
+    ax.set_title(name or kind)
+
+
+def plot_unit_bars(ax: Axes, series: dict[str, np.ndarray], title: str = "", ylim: tuple[float, float] | None = None) -> None:
+    """Grouped bars: one group per unit, one bar per named vector in ``series`` (each (H,))."""
+    names = list(series)
+    values = [np.atleast_1d(np.asarray(series[n], dtype=float)) for n in names]
+    H = len(values[0])
+    if any(len(v) != H for v in values):
+        raise ValueError(f"every series must have {H} units, got lengths {[len(v) for v in values]}")
+    width = 0.8 / len(names)
+    units = np.arange(H)
+    for k, (n, v) in enumerate(zip(names, values)):
+        ax.bar(units + (k - (len(names) - 1) / 2) * width, v, width, label=n)
+    ax.axhline(0, color="#6b7280", lw=0.8)
+    ax.set_xticks(units, [f"unit {k}" for k in units])
+    if ylim:
+        ax.set_ylim(*ylim)
+    ax.legend(fontsize=8, loc="best")
+    ax.set_title(title)
+
+
+def plot_over_time(ax: Axes, traces: dict[str, np.ndarray], labels: Sequence[str] | None = None, title: str = "") -> None:
+    """Lines over steps t = 1..T for each named trace (T,); ``labels`` names the steps (e.g. words)."""
+    for name, v in traces.items():
+        v = np.asarray(v, dtype=float)
+        ax.plot(np.arange(1, len(v) + 1), v, marker="o", ms=4, label=name)
+    if labels is not None:
+        ax.set_xticks(np.arange(1, len(labels) + 1), labels, rotation=45, ha="right")
+    ax.axhline(0, color="#d1d5db", lw=0.8)
+    ax.set_xlabel("" if labels is not None else "step t")
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    ax.set_title(title)
+
+
+# ---------------------------------------------------------------- notebook 04
+
+COLORS = {"rnn": "#dc2626", "gru": "#7c3aed", "lstm": "#2563eb"}
+
+
+def plot_flows(ax: Axes, flows: dict[str, Flow]) -> None:
+    """Each named flow's ratio ||dL/dh_{T-k}|| / ||dL/dh_T|| against k, on a log scale."""
+    for label, flow in flows.items():
+        ax.semilogy(np.arange(len(flow.norms)), flow.ratio, label=label, color=COLORS.get(flow.kind), lw=2)
+    ax.set_xlabel("distance k from the last step")
+    ax.set_ylabel(r"$\|\partial L/\partial h_{T-k}\| \,/\, \|\partial L/\partial h_T\|$")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
+
+
+# ---------------------------------------------------------------- notebook 05
+
+def draw_layers(ax: Axes, seq_len: int, num_layers: int, bidirectional: bool, max_steps: int = 6) -> None:
+    """A grid of cells, layer by layer (bottom to top) and step by step, with the direction(s) each layer runs.
+
+    Each layer feeds the one above at every step; output is the top row. Past ``max_steps`` steps
+    the middle ones are left out (marked "…").
+    """
+    steps = min(seq_len, max_steps)
+    labels = [f"$x_{{{t + 1}}}$" for t in range(steps)]
+    if steps < seq_len:
+        labels[-1] = f"$x_{{{seq_len}}}$"
+        ax.text((steps - 1.5) * 1.3 + 0.45, -0.45, "…", ha="center", fontsize=12)
+    arrow = dict(arrowstyle="-|>", mutation_scale=9)
+    for layer in range(num_layers):
+        y = layer * 1.4
+        for t in range(steps):
+            ax.add_patch(Rectangle((t * 1.3, y), 0.9, 0.8, fc="#dbeafe", ec="#1d4ed8"))
+            ax.add_patch(FancyArrowPatch((t * 1.3 + 0.45, y - 0.55 if layer else y - 0.3), (t * 1.3 + 0.45, y),
+                                         color="#6b7280", **arrow))
+            if t < steps - 1:
+                ax.add_patch(FancyArrowPatch((t * 1.3 + 0.9, y + 0.55), (t * 1.3 + 1.3, y + 0.55),
+                                             color="#1d4ed8", **arrow))
+                if bidirectional:
+                    ax.add_patch(FancyArrowPatch((t * 1.3 + 1.3, y + 0.25), (t * 1.3 + 0.9, y + 0.25),
+                                                 color="#c2410c", **arrow))
+        ax.text(-0.3, y + 0.4, f"layer {layer}", ha="right", va="center", fontsize=9)
+    for t, label in enumerate(labels):
+        ax.text(t * 1.3 + 0.45, -0.75, label, ha="center", fontsize=9)
+    ax.text(steps * 1.3 / 2, num_layers * 1.4 - 0.35, "output: the top layer at every step", ha="center", fontsize=9)
+    ax.set_xlim(-1.8, steps * 1.3 + 0.2)
+    ax.set_ylim(-1.0, num_layers * 1.4 + 0.1)
+    ax.set_axis_off()
+    ax.set_title("forward (blue) and backward (orange)" if bidirectional else "one direction", fontsize=10)
+
+
+# ---------------------------------------------------------------- notebook 06
+
+def draw_reading(ax: Axes, labels: list[str]) -> None:
+    """Per position (columns) and direction (rows): the tokens read so far filled in, the rest left empty."""
+    T = len(labels)
+    for row, (name, color) in enumerate((("forward", "#1d4ed8"), ("backward", "#c2410c"))):
+        for t in range(T):
+            seen = range(t + 1) if row == 0 else range(t, T)      # as ``reading`` lists them
+            x0, y0 = t * (T + 1.5), (1 - row) * 2.2
+            for k, label in enumerate(labels):
+                ax.add_patch(Rectangle((x0 + k, y0), 0.92, 1.1, fc=color if k in seen else "white",
+                                       ec=color, alpha=0.85))
+                ax.text(x0 + k + 0.46, y0 + 0.55, label, ha="center", va="center", fontsize=7,
+                        color="white" if k in seen else "#9ca3af")
+            if row == 1:
+                ax.text(x0 + T / 2, -0.5, f"output at t = {t + 1}", ha="center", fontsize=9)
+        ax.text(-0.4, (1 - row) * 2.2 + 0.55, name, ha="right", va="center", fontsize=10, color=color)
+    ax.set_xlim(-3.2, T * (T + 1.5))
+    ax.set_ylim(-1.0, 3.6)
+    ax.set_axis_off()
+
+
+# ---------------------------------------------------------------- notebook 07
+
+def plot_losses(ax: Axes, train_losses: list[float], val_losses: list[float]) -> None:
+    """Per-epoch training (and validation, if any) loss on a log scale, best validation epoch marked."""
+    epochs = np.arange(1, len(train_losses) + 1)
+    ax.plot(epochs, train_losses, marker="o", ms=3, label="training")
+    if val_losses:
+        ax.plot(epochs[:len(val_losses)], val_losses, marker="o", ms=3, label="validation")
+        ax.axvline(1 + int(np.argmin(val_losses)), color="#d1d5db", ls="--", label="best validation")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("MSE")
+    ax.legend(loc="upper right")
+
+
+def loss_curve_png(train_losses: list[float], val_losses: list[float]) -> bytes:
+    """The loss curve as PNG bytes, drawn on its own Figure (safe in callbacks)."""
+    fig = Figure(figsize=(6, 2.6), layout="constrained")
+    plot_losses(fig.add_subplot(), train_losses, val_losses)
+    return figure_png(fig, dpi=70)
+
+
+def plot_forecasts(ax: Axes, noisy: np.ndarray, clean: np.ndarray, ev: Evaluation,
+                   train_size: int = TRAIN_SIZE, context: int = 100) -> None:
+    """The test part: noisy points, the clean sine, one-step and free-running forecasts, each at its target's step."""
+    t = np.arange(len(noisy))
+    lo = train_size - context
+    ax.plot(t[lo:], noisy[lo:], ".", ms=3, color="#9ca3af", label="noisy data")
+    ax.plot(t[lo:], clean[lo:], color="black", lw=1, label="clean sine")
+    ax.plot(t[train_size:], ev.pred_next, color="C0", lw=1.2, label="one-step forecast")
+    ax.plot(t[train_size:], ev.free, color="C3", lw=1.2, ls="--", label="free-running forecast")
+    ax.axvline(train_size, color="#d1d5db")
+    ax.set_xlabel("time step")
+    ax.legend(loc="lower left", fontsize=8, ncols=2)

@@ -1,0 +1,78 @@
+"""Moving weights between torch and the NumPy LSTM: ``nn.LSTMCell`` <-> ``CellParams``, ``nn.LSTM`` <-> ``NumpyLSTM``.
+
+The NumPy code in ``lstm_course.lstm`` never imports torch; every crossing happens here.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import torch
+
+from .lstm.cell import CellParams
+from .lstm.numpy_lstm import NumpyLSTM
+from .validate import as_array, check_shape
+
+
+def cell_params_from_torch(cell: torch.nn.LSTMCell) -> CellParams:
+    """Copy an ``nn.LSTMCell``'s weights as float64 NumPy arrays (zeros where it has no bias)."""
+    if not isinstance(cell, torch.nn.LSTMCell):
+        raise ValueError(f"expected a torch.nn.LSTMCell, got {type(cell).__name__}")
+    H4 = 4 * cell.hidden_size
+
+    def grab(name: str) -> np.ndarray:
+        p = getattr(cell, name, None)
+        return np.zeros(H4) if p is None else p.detach().cpu().to(torch.float64).numpy().copy()
+
+    return CellParams(grab("weight_ih"), grab("weight_hh"), grab("bias_ih"), grab("bias_hh"))
+
+
+def torch_cell_from_params(params: CellParams, dtype: torch.dtype = torch.float64) -> torch.nn.LSTMCell:
+    """A new ``nn.LSTMCell`` holding ``params`` = (W_ih (4H, D), W_hh (4H, H), b_ih (4H,), b_hh (4H,))."""
+    if len(params) != 4:
+        raise ValueError(f"params must be (W_ih, W_hh, b_ih, b_hh), got {len(params)} arrays")
+    W_ih, W_hh, b_ih, b_hh = (as_array(n, p) for n, p in zip(CellParams._fields, params))
+    if W_ih.ndim != 2 or W_ih.shape[0] % 4:
+        raise ValueError(f"W_ih must have shape (4H, D), got {W_ih.shape}")
+    H4, D = W_ih.shape
+    for name, arr, shape in (("W_hh", W_hh, (H4, H4 // 4)), ("b_ih", b_ih, (H4,)), ("b_hh", b_hh, (H4,))):
+        check_shape(name, arr, shape)
+    cell = torch.nn.LSTMCell(D, H4 // 4, dtype=dtype)
+    with torch.no_grad():
+        for name, value in zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (W_ih, W_hh, b_ih, b_hh)):
+            getattr(cell, name).copy_(torch.from_numpy(value))
+    return cell
+
+
+def numpy_lstm_from_torch(module: torch.nn.LSTM) -> NumpyLSTM:
+    """A ``NumpyLSTM`` holding a copy of a ``torch.nn.LSTM``'s weights (its dtype: float64 or float32)."""
+    if not isinstance(module, torch.nn.LSTM):
+        raise TypeError(f"module must be a torch.nn.LSTM, got {type(module).__name__}")
+    if module.proj_size > 0:
+        raise NotImplementedError(f"NumpyLSTM does not model projections: this LSTM has proj_size="
+                                  f"{module.proj_size}; only proj_size=0 is supported")
+    if module.dropout > 0:
+        warnings.warn(f"this LSTM has dropout={module.dropout} between layers, which NumpyLSTM does not "
+                      "model: outputs match torch only in eval() mode", stacklevel=2)
+    dtypes = {torch.float64: np.float64, torch.float32: np.float32}
+    if module.weight_ih_l0.dtype not in dtypes:
+        raise ValueError(f"the LSTM's weights must be float64 or float32, got {module.weight_ih_l0.dtype}")
+    net = NumpyLSTM(module.input_size, module.hidden_size, module.num_layers, module.bias, module.batch_first,
+                    module.bidirectional, dtype=dtypes[module.weight_ih_l0.dtype])
+    for name, p in module.named_parameters():
+        net.params[name] = p.detach().cpu().numpy().copy()
+    return net
+
+
+def numpy_lstm_to_torch(net: NumpyLSTM) -> torch.nn.LSTM:
+    """A new ``torch.nn.LSTM`` with the same configuration, dtype and weights as ``net``."""
+    if not isinstance(net, NumpyLSTM):
+        raise TypeError(f"net must be a NumpyLSTM, got {type(net).__name__}")
+    module = torch.nn.LSTM(net.input_size, net.hidden_size, net.num_layers, bias=net.bias,
+                           batch_first=net.batch_first, bidirectional=net.bidirectional,
+                           dtype=torch.float64 if net.dtype == np.float64 else torch.float32)
+    with torch.no_grad():
+        for name, p in module.named_parameters():
+            p.copy_(torch.from_numpy(net.params[name]))
+    return module

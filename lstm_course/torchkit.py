@@ -1,0 +1,229 @@
+"""The course's small torch toolkit: devices and seeds, one model with a linear head, one training loop, one timer.
+
+Every topic module that trains or times a torch model uses these, so each
+idea has one home:
+
+- ``pick_device``, ``seed_everything``, ``cpu_threads``: where a model runs
+  and how to make a run repeatable;
+- ``make_recurrent`` and ``RecurrentRegressor``: an ``nn.RNN``, ``nn.GRU`` or
+  ``nn.LSTM`` (batch_first) read out by a linear head at the last step;
+- ``set_forget_bias``: the LSTM's forget-gate bias, one meaning everywhere;
+- ``optimizer_step``, ``shuffled_batches``, ``train_epoch``, ``mean_loss``:
+  the mini-batch loop where the loop is not the lesson;
+- ``best_times``: the fastest of several timed runs, interleaved.
+
+``pick_device("auto")`` takes the first of cuda, mps, cpu that this machine
+has. Asking for a device that is not there is a ``ValueError``, never a
+silent fall-back to the CPU.
+
+Reproducibility, honestly:
+
+- CPU: a seeded run is repeatable bit for bit on the same machine, torch
+  version and thread count (``torch.set_num_threads``).
+- CUDA: cuDNN's LSTM and cuBLAS may pick non-deterministic kernels.
+  ``seed_everything`` sets ``torch.backends.cudnn.deterministic = True``,
+  ``benchmark = False`` and ``CUBLAS_WORKSPACE_CONFIG=:4096:8``; the last
+  one only counts if it is set before the process first uses cuBLAS, so set
+  it in the shell (``export CUBLAS_WORKSPACE_CONFIG=:4096:8``) to be sure.
+  Even then a GPU run repeats itself only on the same GPU, driver and
+  library versions, and it does not match the CPU's numbers bit for bit
+  (different kernels sum in a different order).
+- MPS: seeded, but Apple does not promise deterministic kernels.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+import torch
+from torch import nn
+
+from .validate import check_choice, check_instance, check_int, check_real
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+def _mps_available() -> bool:
+    return bool(getattr(torch.backends, "mps", None) and torch.backends.mps.is_available())
+
+
+def available_devices() -> list[str]:
+    """The device types this machine can use, best first, e.g. ``['cuda', 'cpu']``."""
+    found = ["cuda"] if torch.cuda.is_available() else []
+    return found + (["mps"] if _mps_available() else []) + ["cpu"]
+
+
+def pick_device(name: str | torch.device = "auto") -> torch.device:
+    """``'auto'`` -> cuda, then mps, then cpu; ``'cpu'``, ``'cuda'``, ``'mps'`` (or a torch.device) as given.
+
+    Raises ``ValueError`` for an unknown name or a device this machine lacks.
+    """
+    if isinstance(name, torch.device):
+        kind = name.type
+    elif isinstance(name, str):
+        kind = name.split(":")[0]
+    else:
+        raise ValueError(f"device must be one of {DEVICES} or a torch.device, got {name!r}")
+    if kind == "auto":
+        return torch.device(available_devices()[0])
+    if kind not in DEVICES:
+        raise ValueError(f"device must be one of {DEVICES}, got {name!r}")
+    if kind not in available_devices():
+        raise ValueError(f"device {name!r} was asked for but this machine has none; "
+                         f"available: {available_devices()}")
+    return torch.device(name)
+
+
+def seed_everything(seed: int, device: torch.device) -> None:
+    """Seed torch's generators and, on CUDA, ask cuDNN and cuBLAS for deterministic kernels."""
+    torch.manual_seed(seed)
+    if device.type == "cuda":
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+        torch.backends.cudnn.deterministic = True
+        torch.backends.cudnn.benchmark = False
+
+
+@contextmanager
+def cpu_threads(n: int) -> Iterator[None]:
+    """Run the block with ``torch.set_num_threads(n)``, then put the previous count back (even on an error)."""
+    saved = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(saved)
+
+
+# ---------------------------------------------------------------- forget-gate bias
+
+def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
+    """Make the forget gate's bias exactly ``value`` in every unit, layer and direction; returns ``lstm``.
+
+    torch stacks the biases in the order (i, f, g, o), so the forget block
+    is rows H:2H of ``bias_ih`` and ``bias_hh``, and only their sum reaches
+    the gate: ``value`` is written into ``bias_ih`` and 0 into ``bias_hh``.
+    With input and state at zero the forget gate is then sigmoid(value).
+    """
+    check_instance("lstm", lstm, nn.LSTM, "a torch.nn.LSTM")
+    value = check_real("value", value, -100.0, 100.0)
+    if not lstm.bias:
+        raise ValueError("lstm has no biases (bias=False): there is no forget-gate bias to set")
+    H = lstm.hidden_size
+    suffixes = ("", "_reverse") if lstm.bidirectional else ("",)
+    with torch.no_grad():
+        for layer in range(lstm.num_layers):
+            for suffix in suffixes:
+                getattr(lstm, f"bias_ih_l{layer}{suffix}")[H:2 * H] = value
+                getattr(lstm, f"bias_hh_l{layer}{suffix}")[H:2 * H] = 0.0
+    return lstm
+
+
+# ---------------------------------------------------------------- one model with a linear head
+
+RECURRENT = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+
+
+def make_recurrent(kind: str, input_size: int, hidden: int, num_layers: int = 1,
+                   dtype: torch.dtype = torch.float32) -> nn.RNN | nn.GRU | nn.LSTM:
+    """``num_layers`` recurrent layers of ``kind`` ('rnn' is tanh), batch_first, torch's default initialisation."""
+    check_choice("kind", kind, tuple(RECURRENT))
+    return RECURRENT[kind](check_int("input_size", input_size, 1, 100_000), check_int("hidden", hidden, 1, 100_000),
+                           check_int("num_layers", num_layers, 1, 64), batch_first=True, dtype=dtype)
+
+
+class RecurrentRegressor(nn.Module):
+    """A recurrent network read out by a linear head at the last step: x (B, T, D) -> (B, out_size).
+
+    ``y = y_mean + y_std * head(h_T(x - x_shift))``: the defaults (0, 0, 1)
+    leave input and output alone; a task whose inputs or targets are far from
+    zero mean and unit scale passes its training statistics. ``forget_bias``
+    (LSTM only) sets the forget gates' bias with ``set_forget_bias``.
+    """
+
+    def __init__(self, kind: str = "lstm", input_size: int = 1, hidden: int = 32, num_layers: int = 1,
+                 out_size: int = 1, x_shift: float = 0.0, y_mean: float = 0.0, y_std: float = 1.0,
+                 forget_bias: float | None = None):
+        super().__init__()
+        self.kind = kind
+        self.rnn = make_recurrent(kind, input_size, hidden, num_layers)
+        self.head = nn.Linear(hidden, check_int("out_size", out_size, 1, 100_000))
+        self.x_shift = check_real("x_shift", x_shift)
+        self.y_mean = check_real("y_mean", y_mean)
+        self.y_std = check_real("y_std", y_std, 1e-12, 1e12)
+        if forget_bias is not None:
+            if kind != "lstm":
+                raise ValueError(f"forget_bias only applies to kind 'lstm', got kind {kind!r}")
+            set_forget_bias(self.rnn, forget_bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.rnn(x - self.x_shift)                      # (B, T, H): the top layer at every step
+        return self.y_mean + self.y_std * self.head(out[:, -1])  # read only the last step: many-to-one
+
+
+# ---------------------------------------------------------------- the training loop
+
+def optimizer_step(optimizer: torch.optim.Optimizer, loss: torch.Tensor, clip: float | None = None) -> float:
+    """Back-propagate ``loss``, clip the gradient norm to ``clip`` if given, take one step; returns the loss."""
+    optimizer.zero_grad()
+    loss.backward()
+    if clip is not None:
+        params = [p for group in optimizer.param_groups for p in group["params"]]
+        nn.utils.clip_grad_norm_(params, clip)
+    optimizer.step()
+    return loss.item()
+
+
+def shuffled_batches(n: int, batch_size: int, generator: torch.Generator) -> Iterator[torch.Tensor]:
+    """Indices 0..n-1 in a seeded random order, cut into mini-batches of ``batch_size`` (the last may be smaller)."""
+    order = torch.randperm(n, generator=generator)
+    for k in range(0, n, batch_size):
+        yield order[k:k + batch_size]
+
+
+def train_epoch(model: nn.Module, loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], X: torch.Tensor,
+                y: torch.Tensor, optimizer: torch.optim.Optimizer, batch_size: int, generator: torch.Generator,
+                clip: float | None = None) -> float:
+    """One pass over (X, y) in shuffled mini-batches, one optimizer step each; returns the mean loss per example."""
+    model.train()
+    total = 0.0
+    for batch in shuffled_batches(len(X), batch_size, generator):
+        total += optimizer_step(optimizer, loss_fn(model(X[batch]), y[batch]), clip) * len(batch)
+    return total / len(X)
+
+
+@torch.no_grad()
+def mean_loss(model: nn.Module, loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], X: torch.Tensor,
+              y: torch.Tensor) -> float:
+    """``loss_fn(model(X), y)`` in evaluation mode, without gradients."""
+    model.eval()
+    return float(loss_fn(model(X), y))
+
+
+# ---------------------------------------------------------------- timing
+
+def best_times(fns: dict[str, Callable[[], object]], repeats: int = 5, warmup: int = 1) -> dict[str, float]:
+    """Seconds of the fastest of ``repeats`` calls of each function, after ``warmup`` calls not counted.
+
+    The functions take turns within each round, so a busy moment on a shared
+    machine slows them alike; the minimum is the run least disturbed by
+    other work. A benchmark figure, never a test's pass mark.
+    """
+    if not fns:
+        raise ValueError("fns must name at least one function to time")
+    for name, fn in fns.items():
+        if not callable(fn):
+            raise TypeError(f"fns[{name!r}] must be a function, got {type(fn).__name__}")
+    repeats, warmup = check_int("repeats", repeats, 1, 10_000), check_int("warmup", warmup, 0, 100)
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    best = {name: float("inf") for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
