@@ -1,6 +1,7 @@
 # The course's two commands (see README.md):
 #   make lab    set up .venv if needed, then open JupyterLab on the notebooks
-#   make test   set up .venv if needed, then run every unit test and every notebook
+#   make test   set up .venv if needed, then `ruff check` (pyflakes) on the code and
+#               notebooks, then every unit test and every notebook
 #               (make test BROWSER=1 adds the JupyterLab browser tests: needs /usr/bin/chromium)
 # Set-up runs again only when requirements.txt or pyproject.toml change.
 
@@ -21,6 +22,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(NOTEBOOKS) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)
+	$(BIN)/ruff check lstm_course tests benchmarks notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadscope $(if $(BROWSER),,-m "not browser")
 
 setup: $(STAMP)

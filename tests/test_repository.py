@@ -92,3 +92,14 @@ def test_clean_checker_catches_and_fixes_a_dirty_notebook(tmp_path):
 def test_package_is_installed_not_path_hacked():
     spec = importlib.util.find_spec("lstm_course")
     assert spec is not None and Path(spec.origin).parent == ROOT / "lstm_course"
+
+
+def test_make_test_runs_ruff_before_the_tests():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", makefile, flags=re.M).group(1).splitlines()
+    assert re.fullmatch(r"\t\$\(BIN\)/ruff check lstm_course tests benchmarks notebooks", recipe[0]), recipe
+    assert "pytest" in recipe[-1]
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert re.search(r'^\[tool\.ruff\.lint\][^[]*?^select = \[[^]]*"F"', pyproject, flags=re.M)
+    assert any(re.match(r"ruff\b", l) for l in requirement_lines())
+    assert any(re.match(r"hypothesis\b", l) for l in requirement_lines())
