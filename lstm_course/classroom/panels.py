@@ -21,6 +21,7 @@ from ..lstm.cell import cell_from_gates
 from ..topics.gradient_flow import gradient_flow
 from ..topics.lstm_api import SHAPE_NAMES, run_shapes, shape_rule
 from ..topics.memory import half_life, pulse, run_scalar_cell
+from ..torchkit import pick_device
 from ..topics.sine import (
     N_POINTS,
     NOISE,
@@ -34,7 +35,7 @@ from ..topics.sine import (
     persistence_mse,
     train_course,
 )
-from ..validate import check_in_range, check_int
+from ..validate import check_callable, check_in_range, check_instance, check_int
 from .diagram import draw_cell
 from .plots import draw_layers, plot_flows, plot_forecasts
 from .views import LivePanel, View, figure_png, readout_table
@@ -165,8 +166,9 @@ def shape_explorer_view(seq_len: int, batch: int, input_size: int, hidden_size: 
 # ---------------------------------------------------------------- notebook 07
 
 def noise_view(noise: float, seed: int = SEED) -> View:
-    """Redraw the data with noise std ``noise``; the noise floor sigma^2 and persistence MSE at once."""
-    noisy, clean = article_data(noise, seed)
+    """Redraw the data with noise std ``noise`` (0 to 10); the noise floor sigma^2 and persistence MSE at once."""
+    noisy, clean = article_data(noise, seed)  # checks noise and seed
+    noise = float(noise)
     values = {"noise": noise, "noise_floor": noise ** 2, "mse_persistence": persistence_mse(noisy),
               "persistence_expected": 2 * noise ** 2 + persistence_mse(clean)}
     fig = Figure(figsize=(8, 2.8), layout="constrained")
@@ -187,8 +189,11 @@ def noise_view(noise: float, seed: int = SEED) -> View:
 
 def retrain_view(noise: float, config: CourseConfig = QUICK_CONFIG, device: str = "auto",
                  on_epoch: EpochCallback | None = None) -> View:
-    """Train a small course model on data with noise std ``noise``; its forecasts and figures as a View."""
-    noisy, clean = article_data(noise)
+    """Train a small course model on data with noise std ``noise`` (0 to 10); its forecasts and figures as a View."""
+    check_instance("config", config, CourseConfig)
+    on_epoch = None if on_epoch is None else check_callable("on_epoch", on_epoch)
+    noisy, clean = article_data(noise)  # checks noise
+    noise = float(noise)
     result = train_course(noisy, config, device, progress=False, on_epoch=on_epoch)
     ev = evaluate(result.model, noisy, clean, config.window, noise=noise)
     fig = Figure(figsize=(8, 3), layout="constrained")
@@ -214,7 +219,9 @@ class WhatIfPanel(widgets.VBox):
     """
 
     def __init__(self, noise: float = NOISE, config: CourseConfig = QUICK_CONFIG, device: str = "auto"):
-        self.config, self.device = config, device
+        noise = check_in_range("noise", noise, 0.0, 0.5)  # the slider's range
+        check_instance("config", config, CourseConfig)
+        self.config, self.device = config, pick_device(device).type
         self.noise = widgets.FloatSlider(value=noise, min=0.0, max=0.5, step=0.01, description="noise σ",
                                          continuous_update=False)
         self.data = LivePanel(noise_view, {"noise": self.noise})

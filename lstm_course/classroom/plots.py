@@ -16,6 +16,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from ..lstm.activations import sigmoid, tanh
 from ..topics.gradient_flow import Flow
 from ..topics.sine import TRAIN_SIZE, Evaluation
+from ..validate import as_array, check_instance, check_int
 from .views import figure_png
 
 SQUASH = {"sigmoid": sigmoid, "tanh": tanh}
@@ -147,11 +148,25 @@ def draw_reading(ax: Axes, labels: list[str]) -> None:
 
 # ---------------------------------------------------------------- notebook 07
 
+def _losses(train_losses, val_losses) -> tuple[np.ndarray, np.ndarray]:
+    """Check the loss lists of ``plot_losses`` and ``loss_curve_png``."""
+    train, val = as_array("train_losses", train_losses, ndim=1), as_array("val_losses", val_losses, ndim=1)
+    if len(val) > len(train):
+        raise ValueError(f"val_losses has {len(val)} values, more than the {len(train)} epochs of train_losses")
+    if np.any(train <= 0) or np.any(val <= 0):
+        raise ValueError("losses must be positive (they are drawn on a log scale)")
+    return train, val
+
+
 def plot_losses(ax: Axes, train_losses: list[float], val_losses: list[float]) -> None:
-    """Per-epoch training (and validation, if any) loss on a log scale, best validation epoch marked."""
+    """Per-epoch training (and validation, if any) loss on a log scale, best validation epoch marked.
+
+    train_losses (epochs,), val_losses (at most epochs,), both positive finite numbers.
+    """
+    train_losses, val_losses = _losses(train_losses, val_losses)
     epochs = np.arange(1, len(train_losses) + 1)
     ax.plot(epochs, train_losses, marker="o", ms=3, label="training")
-    if val_losses:
+    if len(val_losses):
         ax.plot(epochs[:len(val_losses)], val_losses, marker="o", ms=3, label="validation")
         ax.axvline(1 + int(np.argmin(val_losses)), color="#d1d5db", ls="--", label="best validation")
     ax.set_yscale("log")
@@ -162,6 +177,7 @@ def plot_losses(ax: Axes, train_losses: list[float], val_losses: list[float]) ->
 
 def loss_curve_png(train_losses: list[float], val_losses: list[float]) -> bytes:
     """The loss curve as PNG bytes, drawn on its own Figure (safe in callbacks)."""
+    train_losses, val_losses = _losses(train_losses, val_losses)
     fig = Figure(figsize=(6, 2.6), layout="constrained")
     plot_losses(fig.add_subplot(), train_losses, val_losses)
     return figure_png(fig, dpi=70)
@@ -169,7 +185,20 @@ def loss_curve_png(train_losses: list[float], val_losses: list[float]) -> bytes:
 
 def plot_forecasts(ax: Axes, noisy: np.ndarray, clean: np.ndarray, ev: Evaluation,
                    train_size: int = TRAIN_SIZE, context: int = 100) -> None:
-    """The test part: noisy points, the clean sine, one-step and free-running forecasts, each at its target's step."""
+    """The test part: noisy points, the clean sine, one-step and free-running forecasts, each at its target's step.
+
+    noisy (T,), clean (T,); ``ev`` from ``sine.evaluate`` with the same ``train_size``.
+    """
+    check_instance("ax", ax, Axes, "a matplotlib Axes")
+    check_instance("ev", ev, Evaluation, "a sine.Evaluation")
+    noisy, clean = as_array("noisy", noisy, ndim=1), as_array("clean", clean, ndim=1)
+    train_size = check_int("train_size", train_size, 1, len(noisy) - 1)
+    context = check_int("context", context, 0, train_size)
+    n_test = len(noisy) - train_size
+    if clean.shape != noisy.shape or ev.pred_next.shape != (n_test,) or ev.free.shape != (n_test,):
+        raise ValueError(f"noisy {noisy.shape}, clean {clean.shape} and ev's forecasts {ev.pred_next.shape} must "
+                         f"cover the same series: the forecasts must have {len(noisy) - train_size} values "
+                         f"(T - train_size)")
     t = np.arange(len(noisy))
     lo = train_size - context
     ax.plot(t[lo:], noisy[lo:], ".", ms=3, color="#9ca3af", label="noisy data")

@@ -7,10 +7,10 @@ train, the last 200 test.
 - The *source* approach is the article's: ``nn.LSTM(1, 64)`` and a linear
   head, fed one value at a time (a sequence of length 1, no state carried),
   one Adam step per point, 100 epochs.
-- The *course* approach: sliding windows of the last ``window`` values, a
-  shuffled ``DataLoader`` of mini-batches, the same kind of model with its
-  head on the last step, and early stopping on a validation split cut from
-  the end of the training part.
+- The *course* approach: sliding windows of the last ``window`` values,
+  shuffled mini-batches (``torchkit.train_epoch``), the same kind of model
+  (``torchkit.RecurrentRegressor``) with its head on the last step, and
+  early stopping on a validation split cut from the end of the training part.
 
 Both are judged the same way (``evaluate``): one-step-ahead MSE against the
 noisy and the clean series, beside the persistence baseline ("tomorrow
@@ -33,11 +33,11 @@ from typing import Callable
 import numpy as np
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
 from tqdm.auto import tqdm
 
-from ..torchkit import pick_device, seed_everything
-from ..validate import as_array, check_in_range, check_int
+from ..torchkit import RecurrentRegressor, mean_loss, pick_device, seed_everything, train_epoch
+from ..validate import (SEED_MAX, as_array, check_bool, check_callable, check_choice, check_in_range, check_instance,
+                        check_int, check_real, check_seed)
 
 SEED = 42          # the article's np.random.seed
 NOISE = 0.1        # the article's noise standard deviation
@@ -58,6 +58,7 @@ def article_data(noise: float = NOISE, seed: int = SEED) -> tuple[np.ndarray, np
     touching NumPy's global random state.
     """
     noise = check_in_range("noise", noise, 0.0, 10.0)
+    seed = check_seed("seed", seed)
     clean = np.sin(np.linspace(0, 100, num=N_POINTS))
     return clean + np.random.RandomState(seed).normal(0, noise, size=N_POINTS), clean
 
@@ -123,7 +124,12 @@ def make_splits(series, window: int, train_size: int = TRAIN_SIZE, val_size: int
     """
     series = as_array("series", series, ndim=1)
     window = _check_window(window, len(series))
+    train_size = check_int("train_size", train_size, 1, len(series) - 1)
+    val_size = check_int("val_size", val_size, 1, len(series))
     fit_end = train_size - val_size
+    if fit_end <= window:
+        raise ValueError(f"train_size ({train_size}) must exceed val_size ({val_size}) + window ({window}) "
+                         f"so that the training split has targets, got train_size - val_size = {fit_end}")
     targets = {"train": range(window, fit_end), "val": range(fit_end, train_size),
                "test": range(train_size, len(series))}
     parts = {name: windows_for_targets(series, window, r.start, r.stop, name) for name, r in targets.items()}
@@ -132,24 +138,17 @@ def make_splits(series, window: int, train_size: int = TRAIN_SIZE, val_size: int
 
 # ---------------------------------------------------------------- model and training
 
-class SineLSTM(nn.Module):
+def make_model(hidden: int = 64, forget_bias: float | None = None) -> RecurrentRegressor:
     """``nn.LSTM(1, hidden)`` and a linear head on the last step: (batch, steps, 1) -> (batch, 1).
 
-    ``forget_bias`` is added to the forget gates' bias (rows H:2H of torch's
-    i, f, g, o order) at the start: with 2, the gates open at sigmoid(2) = 0.88
-    instead of 0.5, a memory half-life of about 5 steps instead of 1.
+    The toolkit's ``RecurrentRegressor``. ``forget_bias`` (if given) *sets*
+    the forget gates' bias (rows H:2H of torch's i, f, g, o order, in
+    ``bias_ih + bias_hh``) with ``torchkit.set_forget_bias``: with 2, the
+    gates open at sigmoid(2) = 0.88 instead of about 0.5, a memory half-life
+    of about 5 steps instead of 1. ``None`` keeps torch's initialisation.
     """
-
-    def __init__(self, hidden: int = 64, forget_bias: float = 0.0):
-        super().__init__()
-        self.lstm = nn.LSTM(1, hidden, batch_first=True)
-        self.head = nn.Linear(hidden, 1)
-        with torch.no_grad():
-            self.lstm.bias_ih_l0[hidden:2 * hidden] += forget_bias
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out, _ = self.lstm(x)          # (batch, steps, hidden), starting from zero state
-        return self.head(out[:, -1])   # (batch, 1)
+    return RecurrentRegressor("lstm", input_size=1, hidden=check_int("hidden", hidden, 1, 4096),
+                              forget_bias=forget_bias)
 
 
 @dataclass(frozen=True)
@@ -168,10 +167,13 @@ class CourseConfig:
     seed: int = 0
 
     def __post_init__(self):
-        for name in ("window", "hidden", "batch_size", "max_epochs", "patience", "val_size"):
-            check_int(name, getattr(self, name))
+        for name, high in (("window", 10_000), ("hidden", 4096), ("batch_size", 100_000), ("max_epochs", 10_000),
+                           ("patience", 10_000), ("val_size", 100_000)):
+            check_int(name, getattr(self, name), 1, high)
+        check_real("forget_bias", self.forget_bias, -100.0, 100.0)
         check_in_range("lr", self.lr, 1e-8, 1.0)
         check_in_range("lr_decay", self.lr_decay, 1e-3, 1.0)
+        check_int("seed", self.seed, 0, SEED_MAX)
 
 
 SOURCE_EPOCHS = 100  # the article's
@@ -187,7 +189,7 @@ class TrainResult:
     """
 
     approach: str
-    model: SineLSTM
+    model: RecurrentRegressor
     device: str
     window: int
     seconds: float
@@ -212,12 +214,16 @@ def train_source(train_series, epochs: int | None = None, seed: int = 0, device:
     from one point to the next, ``epochs`` passes in order (default 100).
     """
     series = as_array("train_series", train_series, ndim=1)
-    if len(series) < 2:
-        raise ValueError(f"train_series needs at least 2 values (an input and its target), got {len(series)}")
-    epochs = SOURCE_EPOCHS if epochs is None else check_int("epochs", epochs)
+    if not 2 <= len(series) <= 100_000:
+        raise ValueError(f"train_series needs 2 to 100,000 values (an input and its target; one Adam step per "
+                         f"value), got {len(series)}")
+    epochs = SOURCE_EPOCHS if epochs is None else check_int("epochs", epochs, 1, 10_000)
+    seed = check_int("seed", seed, 0, SEED_MAX)
+    progress = check_bool("progress", progress)
+    on_epoch = None if on_epoch is None else check_callable("on_epoch", on_epoch)
     dev = pick_device(device)
     seed_everything(seed, dev)
-    model = SineLSTM(SOURCE_HIDDEN).to(dev)
+    model = make_model(SOURCE_HIDDEN).to(dev)
     optimizer = torch.optim.Adam(model.parameters(), lr=SOURCE_LR)
     data = torch.tensor(series, dtype=torch.float32, device=dev)
     losses: list[float] = []
@@ -235,21 +241,6 @@ def train_source(train_series, epochs: int | None = None, seed: int = 0, device:
     return TrainResult("source", model, dev.type, 1, time.perf_counter() - start - drawing, losses)
 
 
-def _mean_loss(model: nn.Module, loader: DataLoader, dev: torch.device, optimizer=None) -> float:
-    """One pass over ``loader``: a step per batch if ``optimizer`` is given; returns the mean MSE."""
-    total, count = 0.0, 0
-    for xb, yb in loader:
-        xb, yb = xb.to(dev), yb.to(dev)
-        with torch.set_grad_enabled(optimizer is not None):
-            loss = nn.functional.mse_loss(model(xb), yb)
-        if optimizer is not None:
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        total, count = total + loss.item() * len(xb), count + len(xb)
-    return total / count
-
-
 def train_course(noisy, config: CourseConfig = CourseConfig(), device: str = "auto", progress: bool = True,
                  on_epoch: EpochCallback | None = None, train_size: int = TRAIN_SIZE) -> TrainResult:
     """Windows, shuffled mini-batches, Adam, early stopping on the validation split.
@@ -257,27 +248,34 @@ def train_course(noisy, config: CourseConfig = CourseConfig(), device: str = "au
     noisy (T,): only its first ``train_size`` values are used. Stops when the
     validation loss has not improved for ``config.patience`` epochs and keeps
     the best weights. Seeded: on the CPU two runs give identical weights.
+    Raises ``ValueError`` if training diverges (a loss that is not finite).
     """
+    check_instance("config", config, CourseConfig)
+    progress = check_bool("progress", progress)
+    on_epoch = None if on_epoch is None else check_callable("on_epoch", on_epoch)
     splits = make_splits(noisy, config.window, train_size, config.val_size)
     dev = pick_device(device)
     seed_everything(config.seed, dev)
-    model = SineLSTM(config.hidden, config.forget_bias).to(dev)
+    model = make_model(config.hidden, config.forget_bias).to(dev)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     schedule = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=config.lr_decay)
     shuffle = torch.Generator().manual_seed(config.seed)
-    train = DataLoader(TensorDataset(*map(torch.from_numpy, splits.train)), batch_size=config.batch_size,
-                       shuffle=True, generator=shuffle)
-    val = DataLoader(TensorDataset(*map(torch.from_numpy, splits.val)), batch_size=256)
+    (X_train, y_train), (X_val, y_val) = ((torch.from_numpy(a).to(dev) for a in pair)
+                                          for pair in (splits.train, splits.val))
+    loss_fn = nn.functional.mse_loss
     result = TrainResult("course", model, dev.type, config.window, 0.0)
     best, best_state = math.inf, None
     start, drawing = time.perf_counter(), 0.0
     bar = tqdm(range(config.max_epochs), desc="course approach", unit="epoch", disable=not progress)
     for epoch in bar:
-        model.train()
-        result.train_losses.append(_mean_loss(model, train, dev, optimizer))
+        result.train_losses.append(train_epoch(model, loss_fn, X_train, y_train, optimizer, config.batch_size, shuffle))
         schedule.step()
-        model.eval()
-        result.val_losses.append(_mean_loss(model, val, dev))
+        result.val_losses.append(mean_loss(model, loss_fn, X_val, y_val))
+        if not (math.isfinite(result.train_losses[-1]) and math.isfinite(result.val_losses[-1])):
+            bar.close()
+            raise ValueError(f"training diverged at epoch {epoch + 1}: training loss {result.train_losses[-1]}, "
+                             f"validation loss {result.val_losses[-1]}; scale noisy to values of about 1 "
+                             f"(its largest is {np.max(np.abs(splits.train[0])):.3g}) or lower config.lr")
         bar.set_postfix(train=f"{result.train_losses[-1]:.4f}", val=f"{result.val_losses[-1]:.4f}")
         if result.val_losses[-1] < best:
             best, best_state, result.best_epoch = result.val_losses[-1], copy.deepcopy(model.state_dict()), epoch
@@ -300,16 +298,24 @@ def model_device(model: nn.Module) -> torch.device:
 @torch.no_grad()
 def predict_next(model: nn.Module, X: np.ndarray) -> np.ndarray:
     """One-step-ahead predictions on the model's device: X (samples, steps, 1) -> (samples,)."""
+    check_instance("model", model, nn.Module, "a torch.nn.Module")
     X = as_array("X", X, ndim=3)
+    if X.shape[0] < 1 or X.shape[1] < 1 or X.shape[2] != 1:
+        raise ValueError(f"X must have shape (samples, steps, 1) with at least one sample and one step, "
+                         f"got {X.shape}")
     model.eval()
     return model(torch.tensor(X, dtype=torch.float32, device=model_device(model))).squeeze(1).cpu().double().numpy()
 
 
 @torch.no_grad()
 def free_run(model: nn.Module, history, steps: int) -> np.ndarray:
-    """Forecast ``steps`` values from ``history`` (window,), each prediction fed back as the newest input."""
+    """Forecast ``steps`` values from ``history`` (window,), each prediction fed back as the newest input.
+
+    Returns (steps,). ``steps`` is at most 100,000 (one forward pass each).
+    """
+    check_instance("model", model, nn.Module, "a torch.nn.Module")
     window = torch.tensor(as_array("history", history, ndim=1), dtype=torch.float32, device=model_device(model))
-    steps = check_int("steps", steps)
+    steps = check_int("steps", steps, 1, 100_000)
     if len(window) == 0:
         raise ValueError("history is empty: free-running needs at least one value to start from")
     model.eval()
@@ -324,6 +330,8 @@ def free_run(model: nn.Module, history, steps: int) -> np.ndarray:
 def persistence_mse(series, start: int = TRAIN_SIZE) -> float:
     """MSE of "the next value equals this one" over the targets ``series[start:]``."""
     series = as_array("series", series, ndim=1)
+    if isinstance(start, (bool, np.bool_)) or not isinstance(start, (int, np.integer)):
+        raise TypeError(f"start must be an integer, got {type(start).__name__} {start!r}")
     if not 1 <= start < len(series):
         raise ValueError(f"start must be in [1, {len(series) - 1}] so there are targets and a value before each, "
                          f"got {start}")
@@ -346,10 +354,17 @@ class Evaluation:
 
 def evaluate(model: nn.Module, noisy, clean, window: int, train_size: int = TRAIN_SIZE,
              noise: float = NOISE) -> Evaluation:
-    """Judge ``model`` (on its own device) on the test part ``[train_size, T)`` of noisy (T,) and clean (T,)."""
+    """Judge ``model`` (on its own device) on the test part ``[train_size, T)`` of noisy (T,) and clean (T,).
+
+    ``noise`` is the standard deviation the data was drawn with (its square is the noise floor).
+    """
+    check_instance("model", model, nn.Module, "a torch.nn.Module")
     noisy, clean = as_array("noisy", noisy, ndim=1), as_array("clean", clean, ndim=1)
     if noisy.shape != clean.shape:
         raise ValueError(f"noisy and clean must have the same shape, got {noisy.shape} and {clean.shape}")
+    window = _check_window(window, len(noisy))
+    train_size = check_int("train_size", train_size, 1, len(noisy) - 1)
+    noise = check_in_range("noise", noise, 0.0, 10.0)
     X, y = windows_for_targets(noisy, window, train_size, len(noisy), "test")
     pred = predict_next(model, X)
     free = free_run(model, noisy[train_size - window:train_size], len(noisy) - train_size)
@@ -366,14 +381,13 @@ def evaluate(model: nn.Module, noisy, clean, window: int, train_size: int = TRAI
 def run(approach: str = "course", epochs: int | None = None, device: str = "auto",
         progress: bool = True) -> dict[str, float | str | int]:
     """Train one approach on the article's data and return the benchmark row (see ``ROW_KEYS``)."""
+    check_choice("approach", approach, ("course", "source"))
     noisy, clean = article_data()
     if approach == "course":
-        config = CourseConfig() if epochs is None else CourseConfig(max_epochs=check_int("epochs", epochs))
+        config = CourseConfig() if epochs is None else CourseConfig(max_epochs=check_int("epochs", epochs, 1, 10_000))
         result = train_course(noisy, config, device, progress)
-    elif approach == "source":
-        result = train_source(noisy[:TRAIN_SIZE], epochs, device=device, progress=progress)
     else:
-        raise ValueError(f"approach must be 'course' or 'source', got {approach!r}")
+        result = train_source(noisy[:TRAIN_SIZE], epochs, device=device, progress=progress)
     ev = evaluate(result.model, noisy, clean, result.window)
     return {"approach": approach, "device": result.device, "epochs": len(result.train_losses),
             "train_seconds": round(result.seconds, 2), "mse_next_noisy": ev.mse_next_noisy,
@@ -413,21 +427,30 @@ QUICK_CONFIG = CourseConfig(window=30, hidden=16, max_epochs=20, patience=5)
 
 # ---------------------------------------------------------------- command line
 
+def _positive_int(text: str) -> int:
+    """argparse type: an integer in [1, 10000], else a usage error (exit 2) naming the value."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"must be in [1, 10000], got {value}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m lstm_course.topics.sine``: train, evaluate, print a row (or ``--json``, or ``--compare``)."""
     parser = argparse.ArgumentParser(prog="python -m lstm_course.topics.sine", description=__doc__.split("\n")[0])
     parser.add_argument("--approach", choices=("course", "source"), default="course")
-    parser.add_argument("--epochs", type=int, default=None,
+    parser.add_argument("--epochs", type=_positive_int, default=None,
                         help="source: epochs (default 100, the article's); course: the early-stopping cap (default 100)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--compare", action="store_true", help="run both approaches and print the ratios")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
-    parser.add_argument("--threads", type=int, default=1,
+    parser.add_argument("--threads", type=_positive_int, default=1,
                         help="CPU threads for torch (default 1: these small models run fastest on one)")
     args = parser.parse_args(argv)
-    if args.threads < 1:
-        parser.error(f"--threads must be at least 1, got {args.threads}")
     torch.set_num_threads(args.threads)
     try:
         kind = pick_device(args.device).type

@@ -1,6 +1,8 @@
-"""Tests of lstm_course.sine and lstm_course.devices: the article's data, windows
-and splits without look-ahead, both training approaches on every available
-device, the evaluation figures, the command line, the checker and the panel."""
+"""Tests of lstm_course.topics.sine: the article's data, windows and splits
+without look-ahead, both training approaches on every available device, the
+evaluation figures and the command line. (Device choice: tests/test_torchkit.py;
+the panels: tests/classroom/test_panels_sine.py; bad input at large:
+tests/topics/test_sine_bad_input.py.)"""
 
 import json
 import subprocess
@@ -13,9 +15,7 @@ from torch import nn
 
 from lstm_course.topics import sine
 from lstm_course.classroom import checkers
-from lstm_course.classroom import panels
-from lstm_course.classroom import plots
-from lstm_course.torchkit import available_devices, pick_device
+from lstm_course.torchkit import set_forget_bias
 from lstm_course.topics.sine import CourseConfig
 
 torch.set_num_threads(1)
@@ -89,40 +89,33 @@ def test_splits_never_leak():
     (lambda: sine.make_windows(np.zeros(10), 0), "window must be an integer >= 1, got 0"),
     (lambda: sine.make_windows(np.zeros(10), -3), "window must be an integer >= 1, got -3"),
     (lambda: sine.make_windows(np.zeros((10, 2)), 3), "series must be 1-D, got 2-D array of shape (10, 2)"),
-    (lambda: sine.make_splits(np.zeros(1000), 40, 800, val_size=0), "the val split is empty"),
-    (lambda: sine.make_splits(np.zeros(800), 40, 800, val_size=100), "the test split is empty"),
-    (lambda: sine.make_splits(np.zeros(1000), 750, 800, val_size=100), "the train split is empty"),
+    (lambda: sine.make_splits(np.zeros(1000), 40, 800, val_size=0), "val_size must be an integer in [1, 1000], got 0"),
+    (lambda: sine.make_splits(np.zeros(800), 40, 800, val_size=100), "train_size must be an integer in [1, 799], got 800"),
+    (lambda: sine.make_splits(np.zeros(1000), 750, 800, val_size=100),
+     "train_size (800) must exceed val_size (100) + window (750)"),
+    (lambda: sine.make_splits(np.zeros(1000), 60, train_size=50), "train_size (50) must exceed val_size (100)"),
     (lambda: sine.make_splits(np.zeros(1000), 1200), "window (1200) must be shorter than the series (1000"),
-    (lambda: sine.train_source([1.0]), "train_series needs at least 2 values"),
-    (lambda: sine.train_source(np.zeros(5), epochs=0), "epochs must be an integer >= 1, got 0"),
-    (lambda: sine.run("magic"), "approach must be 'course' or 'source', got 'magic'"),
+    (lambda: sine.train_source([1.0]), "train_series needs 2 to 100,000 values"),
+    (lambda: sine.train_source(np.zeros(5), epochs=0), "epochs must be an integer in [1, 10000], got 0"),
+    (lambda: sine.run("magic"), "approach must be one of ('course', 'source'), got 'magic'"),
     (lambda: sine.article_data(noise=-1), "noise must be in [0.0, 10.0], got -1.0"),
     (lambda: sine.persistence_mse(np.zeros(5), 5), "start must be in [1, 4]"),
     (lambda: sine.evaluate(Echo(), np.zeros(1000), np.zeros(999), 5), "same shape, got (1000,) and (999,)"),
-    (lambda: pick_device("tpu"), "device must be one of"),
-    (lambda: CourseConfig(batch_size=0), "batch_size must be an integer >= 1, got 0"),
+    (lambda: CourseConfig(batch_size=0), "batch_size must be an integer in [1, 100000], got 0"),
+    (lambda: CourseConfig(forget_bias=float("nan")), "forget_bias must be in [-100.0, 100.0], got nan"),
+    (lambda: CourseConfig(seed=-1), "seed must be an integer in [0, 4294967295], got -1"),
+    (lambda: sine.predict_next(Echo(), np.zeros((5, 10, 2))), "X must have shape (samples, steps, 1)"),
+    (lambda: sine.evaluate(Echo(), np.zeros(1000), np.zeros(1000), 5, noise=-0.1), "noise must be in [0.0, 10.0]"),
+    (lambda: sine.train_course(np.sin(np.arange(1000.0)) * 1e19, TINY, "cpu", progress=False),
+     "training diverged at epoch 1"),
     (lambda: CourseConfig(lr_decay=1.5), "lr_decay must be in [0.001, 1.0], got 1.5"),
     (lambda: sine.free_run(Echo(), [], 3), "history is empty"),
-    (lambda: sine.free_run(Echo(), [1.0], 0), "steps must be an integer >= 1, got 0"),
+    (lambda: sine.free_run(Echo(), [1.0], 0), "steps must be an integer in [1, 100000], got 0"),
 ])
 def test_bad_input_says_what_is_wrong(call, message):
     with pytest.raises(ValueError) as info:
         call()
     assert message in str(info.value)
-
-
-# ---------------------------------------------------------------- devices
-
-def test_auto_device_is_the_best_available():
-    assert pick_device("auto").type == available_devices()[0]
-    assert available_devices()[-1] == "cpu"
-    assert ("cuda" in available_devices()) == torch.cuda.is_available()
-
-
-@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
-def test_asking_for_missing_cuda_is_a_clear_error():
-    with pytest.raises(ValueError, match="device 'cuda' was asked for but this machine has none"):
-        pick_device("cuda")
 
 
 # ---------------------------------------------------------------- training
@@ -146,7 +139,7 @@ def test_course_training_runs_on_the_device(device):
 def test_source_training_feeds_one_value_at_a_time(device):
     result = sine.train_source(np.sin(np.arange(30.0)), epochs=2, device=device, progress=False)
     assert result.window == 1 and len(result.train_losses) == 2 and result.device == device
-    assert result.model.lstm.hidden_size == 64 and result.val_losses == []
+    assert result.model.rnn.hidden_size == 64 and result.val_losses == []
 
 
 def test_course_training_is_bit_reproducible_on_cpu():
@@ -167,6 +160,25 @@ def test_early_stopping_keeps_the_best_weights():
     X, y = sine.make_splits(noisy, 10, val_size=50).val
     kept = float(np.mean((sine.predict_next(result.model, X) - y[:, 0]) ** 2))
     assert kept == pytest.approx(min(result.val_losses), rel=1e-5)
+
+
+def test_the_model_sets_the_forget_bias_like_torchkit():
+    torch.manual_seed(0)
+    model = sine.make_model(8, forget_bias=2.0)
+    b = (model.rnn.bias_ih_l0 + model.rnn.bias_hh_l0).detach()
+    assert torch.equal(b[8:16], torch.full((8,), 2.0))
+    torch.manual_seed(0)
+    plain = sine.make_model(8)
+    assert torch.equal(b[:8], (plain.rnn.bias_ih_l0 + plain.rnn.bias_hh_l0).detach()[:8])  # other gates untouched
+    torch.manual_seed(0)
+    assert torch.equal(set_forget_bias(plain.rnn, 2.0).bias_ih_l0, model.rnn.bias_ih_l0)
+
+
+def test_cli_bad_epochs_is_a_usage_error():
+    done = subprocess.run([sys.executable, "-m", "lstm_course.topics.sine", "--epochs", "-1"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "argument --epochs: must be in [1, 10000], got -1" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 # ---------------------------------------------------------------- evaluation
@@ -242,30 +254,3 @@ def test_checker_passes_a_right_answer_and_names_each_mistake():
     assert "targets: y should be steps [3, 4" in str(checkers.check_windows(two_ahead))
     with pytest.raises(ValueError, match="fn must be a function"):
         checkers.check_windows(42)
-
-
-def test_noise_slider_recomputes_floor_and_persistence():
-    panel = panels.WhatIfPanel(device="cpu")
-    assert panel.data.last.values["noise_floor"] == pytest.approx(0.01)
-    panel.noise.value = 0.3
-    values = panel.data.last.values
-    noisy, _ = sine.article_data(0.3)
-    assert values["noise_floor"] == pytest.approx(0.09)
-    assert values["mse_persistence"] == pytest.approx(sine.persistence_mse(noisy))
-    assert values["mse_persistence"] == pytest.approx(values["persistence_expected"], rel=0.25)
-    assert panel.data.image.value[:4] == b"\x89PNG"
-
-
-def test_retrain_button_trains_and_shows_the_result():
-    config = CourseConfig(window=10, hidden=8, max_epochs=3, patience=5, val_size=50)
-    panel = panels.WhatIfPanel(noise=0.2, config=config, device="cpu")
-    panel.button.click()
-    values = panel.last.values
-    assert values["noise"] == 0.2 and values["epochs"] == 3 and panel.bar.value == 3
-    assert values["noise_floor"] == pytest.approx(0.04)
-    assert panel.image.value == panel.last.png and "free-run RMSE" in panel.readout.value
-    assert not panel.button.disabled
-
-
-def test_loss_curve_png_is_a_picture():
-    assert plots.loss_curve_png([0.5, 0.2, 0.1], [0.6, 0.3, 0.35])[:4] == b"\x89PNG"
