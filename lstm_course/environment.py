@@ -37,20 +37,37 @@ class SetupCheck:
     fix: str = ""
 
 
+def _check_prefix(prefix) -> None:
+    if prefix is not None and not isinstance(prefix, (str, Path)):
+        raise TypeError(f"prefix must be a folder (str or Path) or None, got {type(prefix).__name__}")
+
+
+def _read_overrides(path: Path) -> dict:
+    """overrides.json as a dict of plugin -> settings dict; ``ValueError`` if it is not JSON or not that shape."""
+    try:
+        current = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path} is not valid JSON ({exc}); fix or remove it, then run this again") from None
+    if not isinstance(current, dict):
+        raise ValueError(f"{path} must hold a JSON object ({{...}}) of plugin settings, got a JSON "
+                         f"{type(current).__name__}; fix or remove it, then run this again")
+    for plugin in LAB_OVERRIDES:
+        if not isinstance(current.get(plugin, {}), dict):
+            raise ValueError(f"{path}: the settings of {plugin!r} must be a JSON object, got a JSON "
+                             f"{type(current[plugin]).__name__}; fix or remove it, then run this again")
+    return current
+
+
 def overrides_path(prefix: str | Path | None = None) -> Path:
     """Where JupyterLab reads setting overrides for an environment: <prefix>/share/jupyter/lab/settings/overrides.json."""
+    _check_prefix(prefix)
     return Path(prefix or sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
 
 
 def install_lab_overrides(prefix: str | Path | None = None) -> Path:
     """Merge ``LAB_OVERRIDES`` into the environment's overrides.json (other settings kept); returns its path."""
     path = overrides_path(prefix)
-    current = {}
-    if path.exists():
-        try:
-            current = json.loads(path.read_text(encoding="utf-8") or "{}")
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path} is not valid JSON ({exc}); fix or remove it, then run this again") from None
+    current = _read_overrides(path) if path.exists() else {}
     for plugin, settings in LAB_OVERRIDES.items():
         current.setdefault(plugin, {}).update(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,25 +79,38 @@ def lab_overrides_installed(prefix: str | Path | None = None) -> bool:
     """True if the environment's overrides.json holds every setting of ``LAB_OVERRIDES``."""
     path = overrides_path(prefix)
     try:
-        current = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        current = _read_overrides(path)
+    except (OSError, ValueError):
         return False
     return all(current.get(p, {}).get(k) == v for p, s in LAB_OVERRIDES.items() for k, v in s.items())
 
 
 def read_requirements(path: Path = REQUIREMENTS) -> list[str]:
     """The requirement lines of requirements.txt, comments and blanks dropped."""
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a file path (str or Path), got {type(path).__name__}")
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"path must be an existing requirements file, got {str(path)!r}")
     lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
     return [line for line in lines if line]
 
 
 def package_checks(requirements: list[str]) -> list[SetupCheck]:
-    """One check per requirement: installed, and at a version the requirement allows."""
-    from packaging.requirements import Requirement
+    """One check per requirement line (e.g. ``["numpy>=2.0,<3"]``): installed, and at a version it allows."""
+    from packaging.requirements import InvalidRequirement, Requirement
 
+    if isinstance(requirements, (str, bytes)) or not isinstance(requirements, (list, tuple)):
+        raise TypeError(f"requirements must be a list of requirement lines such as ['numpy>=2.0'], "
+                        f"got {type(requirements).__name__} {requirements!r:.60}")
     checks = []
-    for line in requirements:
-        req = Requirement(line)
+    for k, line in enumerate(requirements):
+        if not isinstance(line, str):
+            raise TypeError(f"requirements[{k}] must be a requirement line (str), got {type(line).__name__}")
+        try:
+            req = Requirement(line)
+        except InvalidRequirement as exc:
+            raise ValueError(f"requirements[{k}] is not a requirement line: {line!r} ({exc})") from None
         try:
             version = metadata.version(req.name)
         except metadata.PackageNotFoundError:
@@ -122,6 +152,8 @@ def setup_checks() -> list[SetupCheck]:
 
 def report_html(checks: list[SetupCheck]) -> str:
     """The checks as an HTML table with a tick or a cross and the fix."""
+    if not isinstance(checks, (list, tuple)) or not all(isinstance(c, SetupCheck) for c in checks):
+        raise TypeError(f"checks must be a list of SetupCheck, got {type(checks).__name__}")
     rows = "".join(
         f"<tr><td>{'✅' if c.ok else '❌'}</td><td>{html.escape(c.name)}</td><td>{html.escape(c.found)}</td>"
         f"<td>{'' if c.ok else html.escape(c.fix)}</td></tr>" for c in checks)

@@ -60,3 +60,37 @@ def test_report_shows_a_fix_only_where_something_is_wrong():
                                       environment.SetupCheck("torch", False, "not installed", "pip install 'torch==2.13.0'")])
     assert report.count("pip install") == 1 and "torch==2.13.0" in report
     assert "✅" in report and "❌" in report
+
+
+@pytest.mark.parametrize("content, message", [
+    ("[1, 2]", "must hold a JSON object ({...}) of plugin settings, got a JSON list"),
+    ("42", "got a JSON int"),
+    ('"text"', "got a JSON str"),
+    (json.dumps({environment.SUBSHELL_PLUGIN: ["disabled"]}), "must be a JSON object, got a JSON list"),
+])
+def test_overrides_file_of_the_wrong_shape_is_a_clear_error(tmp_path, content, message):
+    path = environment.overrides_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text(content)
+    with pytest.raises(ValueError) as info:
+        environment.install_lab_overrides(tmp_path)
+    assert message in str(info.value) and "fix or remove it" in str(info.value)
+    assert not environment.lab_overrides_installed(tmp_path)
+    assert path.read_text() == content  # left as it was
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: environment.package_checks("numpy"), TypeError,
+     "requirements must be a list of requirement lines such as ['numpy>=2.0'], got str 'numpy'"),
+    (lambda: environment.package_checks([3]), TypeError, "requirements[0] must be a requirement line (str), got int"),
+    (lambda: environment.package_checks(["numpy>=>2"]), ValueError, "requirements[0] is not a requirement line"),
+    (lambda: environment.overrides_path(3), TypeError, "prefix must be a folder (str or Path) or None, got int"),
+    (lambda: environment.read_requirements(None), TypeError, "path must be a file path (str or Path), got NoneType"),
+    (lambda: environment.read_requirements("/no/such/file.txt"), ValueError,
+     "path must be an existing requirements file, got '/no/such/file.txt'"),
+    (lambda: environment.report_html("ok"), TypeError, "checks must be a list of SetupCheck, got str"),
+])
+def test_bad_arguments_are_named(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert message in str(info.value)
