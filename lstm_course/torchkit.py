@@ -41,7 +41,7 @@ from typing import Callable, Iterator
 import torch
 from torch import nn
 
-from .validate import check_choice, check_instance, check_int, check_real
+from .validate import SEED_MAX, check_callable, check_choice, check_instance, check_int, check_real
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
@@ -66,7 +66,7 @@ def pick_device(name: str | torch.device = "auto") -> torch.device:
     elif isinstance(name, str):
         kind = name.split(":")[0]
     else:
-        raise ValueError(f"device must be one of {DEVICES} or a torch.device, got {name!r}")
+        raise TypeError(f"device must be one of {DEVICES} or a torch.device, got {type(name).__name__} {name!r}")
     if kind == "auto":
         return torch.device(available_devices()[0])
     if kind not in DEVICES:
@@ -78,7 +78,12 @@ def pick_device(name: str | torch.device = "auto") -> torch.device:
 
 
 def seed_everything(seed: int, device: torch.device) -> None:
-    """Seed torch's generators and, on CUDA, ask cuDNN and cuBLAS for deterministic kernels."""
+    """Seed torch's generators and, on CUDA, ask cuDNN and cuBLAS for deterministic kernels.
+
+    ``seed`` is an integer in [0, 2**32 - 1]; ``device`` a ``torch.device`` (from ``pick_device``).
+    """
+    seed = check_int("seed", seed, 0, SEED_MAX)
+    check_instance("device", device, torch.device, "a torch.device (use pick_device)")
     torch.manual_seed(seed)
     if device.type == "cuda":
         os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
@@ -89,6 +94,7 @@ def seed_everything(seed: int, device: torch.device) -> None:
 @contextmanager
 def cpu_threads(n: int) -> Iterator[None]:
     """Run the block with ``torch.set_num_threads(n)``, then put the previous count back (even on an error)."""
+    n = check_int("n", n, 1, 1024)
     saved = torch.get_num_threads()
     torch.set_num_threads(n)
     try:
@@ -124,12 +130,14 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
 # ---------------------------------------------------------------- one model with a linear head
 
 RECURRENT = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+FLOAT_DTYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
 
 
 def make_recurrent(kind: str, input_size: int, hidden: int, num_layers: int = 1,
                    dtype: torch.dtype = torch.float32) -> nn.RNN | nn.GRU | nn.LSTM:
     """``num_layers`` recurrent layers of ``kind`` ('rnn' is tanh), batch_first, torch's default initialisation."""
     check_choice("kind", kind, tuple(RECURRENT))
+    check_choice("dtype", dtype, FLOAT_DTYPES)
     return RECURRENT[kind](check_int("input_size", input_size, 1, 100_000), check_int("hidden", hidden, 1, 100_000),
                            check_int("num_layers", num_layers, 1, 64), batch_first=True, dtype=dtype)
 
@@ -159,6 +167,9 @@ class RecurrentRegressor(nn.Module):
             set_forget_bias(self.rnn, forget_bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not isinstance(x, torch.Tensor) or x.dim() != 3 or x.shape[-1] != self.rnn.input_size:
+            got = f"shape {tuple(x.shape)}" if isinstance(x, torch.Tensor) else type(x).__name__
+            raise ValueError(f"x must be a tensor of shape (batch, steps, {self.rnn.input_size}), got {got}")
         out, _ = self.rnn(x - self.x_shift)                      # (B, T, H): the top layer at every step
         return self.y_mean + self.y_std * self.head(out[:, -1])  # read only the last step: many-to-one
 
@@ -166,7 +177,14 @@ class RecurrentRegressor(nn.Module):
 # ---------------------------------------------------------------- the training loop
 
 def optimizer_step(optimizer: torch.optim.Optimizer, loss: torch.Tensor, clip: float | None = None) -> float:
-    """Back-propagate ``loss``, clip the gradient norm to ``clip`` if given, take one step; returns the loss."""
+    """Back-propagate ``loss`` (a scalar tensor), clip the gradient norm to ``clip`` if given, take one step; returns the loss."""
+    check_instance("optimizer", optimizer, torch.optim.Optimizer, "a torch.optim.Optimizer")
+    check_instance("loss", loss, torch.Tensor, "a scalar torch.Tensor")
+    if loss.numel() != 1 or not loss.requires_grad:
+        raise ValueError(f"loss must be a scalar tensor that requires grad, got shape {tuple(loss.shape)}, "
+                         f"requires_grad={loss.requires_grad}")
+    if clip is not None:
+        clip = check_real("clip", clip, 1e-12)
     optimizer.zero_grad()
     loss.backward()
     if clip is not None:
@@ -177,19 +195,43 @@ def optimizer_step(optimizer: torch.optim.Optimizer, loss: torch.Tensor, clip: f
 
 
 def shuffled_batches(n: int, batch_size: int, generator: torch.Generator) -> Iterator[torch.Tensor]:
-    """Indices 0..n-1 in a seeded random order, cut into mini-batches of ``batch_size`` (the last may be smaller)."""
-    order = torch.randperm(n, generator=generator)
-    for k in range(0, n, batch_size):
+    """Indices 0..n-1 in a seeded random order, cut into mini-batches of ``batch_size`` (the last may be smaller).
+
+    The arguments are checked at the call, before the first batch is asked for.
+    """
+    n, batch_size = check_int("n", n, 1, 10**9), check_int("batch_size", batch_size, 1, 10**9)
+    check_instance("generator", generator, torch.Generator, "a torch.Generator (seeded)")
+    return _batches(torch.randperm(n, generator=generator), batch_size)
+
+
+def _batches(order: torch.Tensor, batch_size: int) -> Iterator[torch.Tensor]:
+    for k in range(0, len(order), batch_size):
         yield order[k:k + batch_size]
+
+
+def _check_data(model, loss_fn, X, y) -> None:
+    """The shared checks of ``train_epoch`` and ``mean_loss``: a module, a loss function, X and y of one length."""
+    check_instance("model", model, nn.Module, "a torch.nn.Module")
+    check_callable("loss_fn", loss_fn)
+    check_instance("X", X, torch.Tensor, "a torch.Tensor")
+    check_instance("y", y, torch.Tensor, "a torch.Tensor")
+    if X.dim() == 0 or y.dim() == 0 or len(X) != len(y) or len(X) == 0:
+        raise ValueError(f"X and y must hold the same number (at least 1) of examples along their first axis, "
+                         f"got shapes {tuple(X.shape)} and {tuple(y.shape)}")
 
 
 def train_epoch(model: nn.Module, loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], X: torch.Tensor,
                 y: torch.Tensor, optimizer: torch.optim.Optimizer, batch_size: int, generator: torch.Generator,
                 clip: float | None = None) -> float:
-    """One pass over (X, y) in shuffled mini-batches, one optimizer step each; returns the mean loss per example."""
+    """One pass over (X, y) in shuffled mini-batches, one optimizer step each; returns the mean loss per example.
+
+    X (N, ...), y (N, ...) on the model's device; ``loss_fn(prediction, target)`` returns a scalar mean.
+    """
+    _check_data(model, loss_fn, X, y)
+    batches = shuffled_batches(len(X), batch_size, generator)
     model.train()
     total = 0.0
-    for batch in shuffled_batches(len(X), batch_size, generator):
+    for batch in batches:
         total += optimizer_step(optimizer, loss_fn(model(X[batch]), y[batch]), clip) * len(batch)
     return total / len(X)
 
@@ -197,7 +239,8 @@ def train_epoch(model: nn.Module, loss_fn: Callable[[torch.Tensor, torch.Tensor]
 @torch.no_grad()
 def mean_loss(model: nn.Module, loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], X: torch.Tensor,
               y: torch.Tensor) -> float:
-    """``loss_fn(model(X), y)`` in evaluation mode, without gradients."""
+    """``loss_fn(model(X), y)`` in evaluation mode, without gradients: X (N, ...), y (N, ...)."""
+    _check_data(model, loss_fn, X, y)
     model.eval()
     return float(loss_fn(model(X), y))
 
@@ -211,6 +254,8 @@ def best_times(fns: dict[str, Callable[[], object]], repeats: int = 5, warmup: i
     machine slows them alike; the minimum is the run least disturbed by
     other work. A benchmark figure, never a test's pass mark.
     """
+    if not isinstance(fns, dict):
+        raise TypeError(f"fns must be a dict of name -> function, got {type(fns).__name__}")
     if not fns:
         raise ValueError("fns must name at least one function to time")
     for name, fn in fns.items():
