@@ -73,7 +73,7 @@ def check_real(name: str, value: float, low: float = -math.inf, high: float = ma
 
 
 def check_bool(name: str, value) -> bool:
-    """Return ``value`` as a bool if it is True or False (NumPy's too); 0, 1, None and strings raise ``ValueError``."""
+    """Return ``value`` as a bool if it is True or False (NumPy's too); 0, 1, None and strings raise ``TypeError``."""
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
     return bool(value)
