@@ -193,14 +193,14 @@ def plot_forecasts(ax: Axes, noisy: np.ndarray, clean: np.ndarray, ev: Evaluatio
     check_instance("ev", ev, Evaluation, "a sine.Evaluation")
     noisy, clean = as_array("noisy", noisy, ndim=1), as_array("clean", clean, ndim=1)
     train_size = check_int("train_size", train_size, 1, len(noisy) - 1)
-    context = check_int("context", context, 0, train_size)
+    context = check_int("context", context, 0, 100_000)
     n_test = len(noisy) - train_size
     if clean.shape != noisy.shape or ev.pred_next.shape != (n_test,) or ev.free.shape != (n_test,):
         raise ValueError(f"noisy {noisy.shape}, clean {clean.shape} and ev's forecasts {ev.pred_next.shape} must "
                          f"cover the same series: the forecasts must have {len(noisy) - train_size} values "
                          f"(T - train_size)")
     t = np.arange(len(noisy))
-    lo = train_size - context
+    lo = max(0, train_size - context)
     ax.plot(t[lo:], noisy[lo:], ".", ms=3, color="#9ca3af", label="noisy data")
     ax.plot(t[lo:], clean[lo:], color="black", lw=1, label="clean sine")
     ax.plot(t[train_size:], ev.pred_next, color="C0", lw=1.2, label="one-step forecast")

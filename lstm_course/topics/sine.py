@@ -147,6 +147,8 @@ def make_model(hidden: int = 64, forget_bias: float | None = None) -> RecurrentR
     gates open at sigmoid(2) = 0.88 instead of about 0.5, a memory half-life
     of about 5 steps instead of 1. ``None`` keeps torch's initialisation.
     """
+    if forget_bias is not None:
+        forget_bias = check_real("forget_bias", forget_bias, -100.0, 100.0)
     return RecurrentRegressor("lstm", input_size=1, hidden=check_int("hidden", hidden, 1, 4096),
                               forget_bias=forget_bias)
 
@@ -332,6 +334,8 @@ def persistence_mse(series, start: int = TRAIN_SIZE) -> float:
     series = as_array("series", series, ndim=1)
     if isinstance(start, (bool, np.bool_)) or not isinstance(start, (int, np.integer)):
         raise TypeError(f"start must be an integer, got {type(start).__name__} {start!r}")
+    if len(series) < 2:
+        raise ValueError(f"series needs at least 2 values (a value and the next), got {len(series)}")
     if not 1 <= start < len(series):
         raise ValueError(f"start must be in [1, {len(series) - 1}] so there are targets and a value before each, "
                          f"got {start}")
