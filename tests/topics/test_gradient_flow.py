@@ -11,7 +11,7 @@ from lstm_course.topics import gradient_flow as gf
 from lstm_course.classroom import checkers
 from lstm_course.classroom import panels
 from lstm_course import torchkit
-from lstm_course.topics.adding_problem import make_recurrent
+from lstm_course.torchkit import make_recurrent
 from lstm_course.classroom.panels import LivePanel
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -103,7 +103,7 @@ def test_the_cell_state_gradient_is_a_power_of_the_constant_forget_gate():
     (lambda: gf.gradient_flow("rnn", 10, forget_bias=1.0), "forget_bias only applies to kind 'lstm', got kind 'rnn'"),
     (lambda: gf.gradient_flow("gru", 10, state="c"), "state must be 'h' \\(or 'c' for an LSTM\\), got 'c' for GRU"),
     (lambda: gf.gradient_flow("lstm", 10, forget_bias=math.nan), r"forget_bias must be in \[-100.0, 100.0\], got nan"),
-    (lambda: gf.gradient_flow("lstm", 10, hidden=0), r"hidden must be an integer >= 1, got 0"),
+    (lambda: gf.gradient_flow("lstm", 10, hidden=0), r"hidden must be an integer in \[1, 1024\], got 0"),
     (lambda: gf.state_gradients(torch.nn.RNN(2, 3, batch_first=True), torch.zeros(1, 4, 2), torch.ones(4)),
      r"readout must have shape \(3,\), got \(4,\)"),
     (lambda: panels.gradient_flow_view(1, 1.0), r"T must be an integer in \[2, 400\], got 1"),

@@ -1,4 +1,4 @@
-"""nn.LSTM's shapes and parameters by rule, the shape explorer, padded batches, streams, and the sequence-sum task."""
+"""nn.LSTM's shapes and parameters by rule, the shape explorer, padded batches and streams."""
 
 import itertools
 
@@ -9,7 +9,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from lstm_course.topics import lstm_api, sequence_sum
+from lstm_course.topics import lstm_api
 from lstm_course.classroom import checkers
 from lstm_course.classroom import panels
 from lstm_course.classroom.panels import LivePanel
@@ -170,52 +170,10 @@ def test_detaching_stops_the_gradient_at_the_chunk_boundary():
 
 
 @pytest.mark.parametrize("call,message", [
-    (lambda: lstm_api.run_in_chunks(nn.GRU(2, 3), torch.zeros(4, 1, 2), 2), r"lstm must be a time-major torch.nn.LSTM"),
-    (lambda: lstm_api.run_in_chunks(nn.LSTM(2, 3), torch.zeros(4, 2), 2), r"x must be a tensor of shape \(T, B, 2\), got \(4, 2\)"),
+    (lambda: lstm_api.run_in_chunks(nn.GRU(2, 3), torch.zeros(4, 1, 2), 2), r"lstm must be a torch.nn.LSTM, got GRU"),
+    (lambda: lstm_api.run_in_chunks(nn.LSTM(2, 3), torch.zeros(4, 2), 2), r"x must be 3-D, got 2-D tensor of shape \(4, 2\)"),
     (lambda: lstm_api.run_in_chunks(nn.LSTM(2, 3), torch.zeros(4, 1, 2), 0), r"chunk must be an integer"),
 ])
 def test_run_in_chunks_bad_input(call, message):
-    with pytest.raises(ValueError, match=message):
-        call()
-
-
-# ---------------------------------------------------------------- the sequence-sum task
-
-def test_data_is_the_articles_recipe():
-    X, y = sequence_sum.make_data(seed=3)
-    np.random.seed(3)
-    assert np.array_equal(X, np.random.rand(1000, 10, 1)) and np.array_equal(y, X.sum(axis=1))
-    assert X.shape == (1000, 10, 1) and y.shape == (1000, 1)
-
-
-def test_split_is_disjoint_and_complete():
-    X, y = sequence_sum.make_data(n=50)
-    X_tr, X_te, y_tr, y_te = sequence_sum.split(X, y)
-    assert len(X_tr) == 40 and len(X_te) == 10
-    assert sorted(np.r_[y_tr[:, 0], y_te[:, 0]].tolist()) == sorted(y[:, 0].tolist())
-
-
-def test_mean_baseline_is_the_variance_of_the_test_targets_when_means_agree():
-    y = np.arange(10.0)[:, None]
-    assert sequence_sum.mean_baseline_mse(y, y) == pytest.approx(np.var(y))
-
-
-def test_a_short_training_run_beats_the_mean():
-    torch.set_num_threads(1)
-    result = sequence_sum.train(sequence_sum.SumConfig(epochs=4), progress=False)
-    assert len(result.train_losses) == 4 and result.train_losses[-1] < result.train_losses[0]
-    assert result.test_mse < 0.1 * result.baseline_mse
-    assert sequence_sum.predict(result.model, np.zeros((2, 10, 1))).shape == (2, 1)
-
-
-@pytest.mark.parametrize("call,message", [
-    (lambda: sequence_sum.make_data(n=1), r"n must be an integer in \[2, 10000000\], got 1"),
-    (lambda: sequence_sum.split(np.zeros((5, 10)), np.zeros((5, 1))), r"X must be 3-D, got 2-D array of shape \(5, 10\)"),
-    (lambda: sequence_sum.split(np.zeros((5, 10, 1)), np.zeros((4, 1))), r"same number of samples, got 5 and 4"),
-    (lambda: sequence_sum.SumConfig(lr=5.0), r"lr must be in \[1e-06, 1.0\], got 5.0"),
-    (lambda: sequence_sum.SumConfig(hidden=0), r"hidden must be an integer"),
-    (lambda: sequence_sum.predict(nn.Linear(1, 1), np.zeros((2, 10, 3))), r"X must have shape \(n, T, 1\), got \(2, 10, 3\)"),
-])
-def test_sequence_sum_bad_input(call, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((TypeError, ValueError), match=message):
         call()
