@@ -1,9 +1,7 @@
-"""nn.LSTM's shapes and parameters by rule, the shape explorer, padded batches and streams."""
+"""nn.LSTM's shapes and parameters by rule, padded batches and streams."""
 
 import itertools
 
-import ipywidgets as widgets
-import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -11,11 +9,6 @@ from torch.nn.utils.rnn import pack_padded_sequence
 
 from lstm_course.topics import lstm_api
 from lstm_course.classroom import checkers
-from lstm_course.classroom import panels
-from lstm_course.classroom.panels import LivePanel
-
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
 
 @pytest.mark.parametrize("layers,bidirectional,batch_first,proj",
                          list(itertools.product((1, 3), (False, True), (False, True), (0, 2))))
@@ -44,39 +37,6 @@ def test_param_count_formula_matches_the_module(D, H, L, bias, bi, proj):
 def test_keras_layer_has_one_bias_so_fewer_parameters():
     assert lstm_api.keras_param_count(50, 1) == 10_400
     assert lstm_api.param_count(1, 50) - lstm_api.keras_param_count(50, 1) == 4 * 50
-
-
-def explorer():
-    return LivePanel(panels.shape_explorer_view, {
-        "seq_len": widgets.IntSlider(value=3, min=1, max=10), "batch": widgets.IntSlider(value=2, min=1, max=8),
-        "input_size": widgets.IntSlider(value=5, min=1, max=16),
-        "hidden_size": widgets.IntSlider(value=6, min=1, max=16),
-        "num_layers": widgets.IntSlider(value=2, min=1, max=4), "bidirectional": widgets.Checkbox(value=False),
-        "batch_first": widgets.Checkbox(value=False), "proj_size": widgets.IntSlider(value=0, min=0, max=15)})
-
-
-def test_explorer_follows_every_control():
-    panel = explorer()
-    moves = [("seq_len", 9), ("batch", 4), ("input_size", 11), ("hidden_size", 8), ("num_layers", 3),
-             ("bidirectional", True), ("batch_first", True), ("proj_size", 5)]
-    for name, value in moves:
-        before = panel.last
-        panel.controls[name].value = value
-        settings = {k: c.value for k, c in panel.controls.items()}
-        assert panel.error is None and panel.last is not before
-        assert panel.last.values == lstm_api.lstm_shapes(**settings), name
-        assert bytes(panel.image.value).startswith(PNG_MAGIC)
-        for tensor, shape in panel.last.values.items():
-            assert f"data-name='{tensor}'>{shape}<" in panel.readout.value
-    assert panel.last.values["output"] == (4, 9, 10) and panel.last.values["c_n"] == (6, 4, 8)
-
-
-def test_explorer_reports_a_projection_too_large():
-    panel = explorer()
-    panel.controls["proj_size"].value = 6
-    assert panel.error == "proj_size must be smaller than hidden_size=6, got proj_size=6"
-    panel.controls["proj_size"].value = 0
-    assert panel.error is None and panel.last.values["h_n"] == (2, 2, 6)
 
 
 @pytest.mark.parametrize("call,message", [
