@@ -103,7 +103,7 @@ def draw_layers(ax: Axes, seq_len: int, num_layers: int, bidirectional: bool, ma
     the middle ones are left out (marked "…").
     """
     check_instance("ax", ax, Axes, "a matplotlib Axes")
-    seq_len, num_layers = check_int("seq_len", seq_len, 1), check_int("num_layers", num_layers, 1, 16)
+    seq_len, num_layers = check_int("seq_len", seq_len, 1, 1_000_000), check_int("num_layers", num_layers, 1, 16)
     bidirectional, max_steps = check_bool("bidirectional", bidirectional), check_int("max_steps", max_steps, 2, 20)
     steps = min(seq_len, max_steps)
     labels = [f"$x_{{{t + 1}}}$" for t in range(steps)]

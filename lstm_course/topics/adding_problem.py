@@ -40,6 +40,7 @@ TEST_SEED = 1_000_003                           # the test set's generator: the 
 MAX_ELEMENTS = 50_000_000                       # numbers in one batch (x holds batch * T * 2 of them)
 MAX_SIZE = 2048                                 # input and hidden sizes: a layer is built for real, so it must fit
 MAX_STEPS = 100_000                             # Adam steps of one run (about 1 ms each at the default size)
+MAX_T = 10_000                                  # sequence length of a training run: longer takes hours
 
 
 def check_kind(kind: str) -> str:
@@ -51,8 +52,8 @@ def _check_generator(generator) -> torch.Generator:
     return check_instance("generator", generator, torch.Generator, "a torch.Generator (e.g. torch.Generator().manual_seed(0))")
 
 
-def _check_batch_size(T: int, batch: int, channels: int) -> None:
-    check_size("batch * T", batch * T * channels, MAX_ELEMENTS,
+def _check_batch_size(T: int, batch: int, channels: int, name: str = "batch * T") -> None:
+    check_size(name, batch * T * channels, MAX_ELEMENTS,
                "numbers: one batch must fit in memory; use fewer or shorter sequences")
 
 
@@ -142,9 +143,10 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
 
 def test_set(T: int, size: int = 1000, task: str = "adding") -> tuple[torch.Tensor, torch.Tensor]:
     """The fixed test set of ``task`` for length ``T``: the same examples for every model and seed."""
-    make, _ = _task(task)
-    T = check_int("T", T, 2)
-    return make(T, check_int("size", size, 1), torch.Generator().manual_seed(TEST_SEED + T))
+    make, channels = _task(task)
+    T, size = check_int("T", T, 2), check_int("size", size, 1)
+    _check_batch_size(T, size, channels, "size * T")
+    return make(T, size, torch.Generator().manual_seed(TEST_SEED + T))
 
 
 def _task(task: str) -> tuple[Callable, int]:
@@ -164,13 +166,13 @@ def train(kind: str, T: int = 50, steps: int = 1500, batch: int = 64, hidden: in
     """
     check_kind(kind)
     make, input_size = _task(task)
-    T, batch = check_int("T", T, 2), check_int("batch", batch, 1)
+    T, batch = check_int("T", T, 2, MAX_T), check_int("batch", batch, 1)
     _check_batch_size(T, batch, input_size)
     steps, threads = check_int("steps", steps, 1, MAX_STEPS), check_int("threads", threads, 1, 1024)
     hidden = check_int("hidden", hidden, 1, MAX_SIZE)
     lr, clip = check_in_range("lr", lr, 1e-8, 1.0), check_in_range("clip", clip, 1e-6, 1e6)
     seed, progress = check_int("seed", seed, 0, SEED_MAX), check_bool("progress", progress)
-    x_test, y_test = test_set(T, test_size, task)
+    x_test, y_test = test_set(T, check_int("test_size", test_size, 1, 100_000), task)
     batches = torch.Generator().manual_seed(seed)
     with cpu_threads(threads):
         torch.manual_seed(seed)
@@ -198,7 +200,7 @@ def sweep(Ts: Sequence[int] = (50, 100, 200), kinds: Sequence[str] = KINDS, prog
     check_instance("kinds", kinds, (list, tuple), "a list or tuple of kinds")
     if not Ts or not kinds:
         raise ValueError(f"Ts and kinds must not be empty, got Ts={Ts!r}, kinds={kinds!r}")
-    Ts = [check_int("Ts[]", T, 2) for T in Ts]
+    Ts = [check_int("Ts[]", T, 2, MAX_T) for T in Ts]
     for kind in kinds:
         check_kind(kind)
     runs = [(T, kind) for T in Ts for kind in kinds]
@@ -228,7 +230,7 @@ def _training_step(kind: str, hidden: int, x: torch.Tensor, y: torch.Tensor) -> 
 
 
 def _check_cost(T: int, batch: int, repeats: int) -> tuple[int, int, int]:
-    T, batch = check_int("T", T, 2, 10_000), check_int("batch", batch, 1, 100_000)
+    T, batch = check_int("T", T, 2, MAX_T), check_int("batch", batch, 1, 100_000)
     _check_batch_size(T, batch, 2)
     return T, batch, check_int("repeats", repeats, 1, 1000)
 
