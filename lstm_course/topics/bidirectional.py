@@ -13,7 +13,8 @@ layer by layer, forward then backward. Arrays are time-major: x (T, B, D).
 - ``lookahead_data``, ``Tagger``, ``train_tagger``: tag each position with
   the symbol ``k`` steps ahead, a task only right-hand context can solve.
 - ``multiply_adds_per_step``, ``seconds_per_step``: the cost, counted and timed.
-- ``check_summary``: the checker of the notebook's exercise.
+- ``summary``: one vector per sequence, what the exercise's checker
+  (``classroom.checkers.check_summary``) compares with.
 """
 
 from __future__ import annotations

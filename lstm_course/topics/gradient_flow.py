@@ -13,7 +13,8 @@ k = T - t. Notebook 03 derives the two chains of Jacobians:
   and a forget-gate bias b sets f ≈ sigmoid(b) at initialisation.
 
 ``gradient_flow`` measures the curves (float64, so that 1e-60 does not
-underflow), ``gradient_flow_view`` draws them for the slider panel, and
+underflow, and norms scaled before squaring, so that 1e-300 does not
+either), ``classroom.panels.gradient_flow_view`` draws them, and
 ``constant_forget_ratio`` is what the exercise's checker measures against.
 """
 

@@ -8,10 +8,10 @@ H_out = proj_size if proj_size > 0 else H.
   h_n/c_n, and the rule behind each.
 - ``param_count``: the number of parameters, by formula (and
   ``keras_param_count``, the same for a Keras ``LSTM`` layer).
-- ``shape_explorer_view``: the widget callback; it runs a real ``nn.LSTM``
-  and returns a ``View`` with the shapes table and a diagram of the layers.
-- ``last_step``: the last *real* step of each sequence in a padded batch,
-  and ``check_last_step``, the checker of the notebook's exercise.
+- ``run_shapes``: a real ``nn.LSTM`` run, the shapes it saw and gave
+  (what ``classroom.panels.shape_explorer_view`` shows).
+- ``last_step``: the last *real* step of each sequence in a padded batch
+  (the exercise's answer, checked by ``classroom.checkers``).
 - ``run_in_chunks``: a long stream fed chunk by chunk, the state carried
   (and detached, for truncated back-propagation through time).
 """
