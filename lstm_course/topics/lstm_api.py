@@ -100,8 +100,8 @@ def run_shapes(seq_len: int, batch: int, input_size: int, hidden_size: int, num_
     numbers = param_count(input_size, hidden_size, num_layers, True, bidirectional, proj_size) + sum(
         int(np.prod(shape)) for shape in rule.values())
     check_size("this LSTM", numbers, MAX_RUN_NUMBERS,
-               "numbers (weights, input, states and output): a real nn.LSTM is built and run on random data, "
-               "so it must fit in memory and answer in a moment")
+               "numbers: a real nn.LSTM is built and run on random data (weights, input, states and output), "
+               "so they must fit in memory and answer in a moment")
     lstm = nn.LSTM(input_size, hidden_size, num_layers, batch_first=batch_first, bidirectional=bidirectional,
                    proj_size=proj_size)
     gen = torch.Generator().manual_seed(0)
