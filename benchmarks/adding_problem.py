@@ -39,13 +39,16 @@ def main() -> None:
     torch.set_num_threads(1)
     print(f"torch {torch.__version__}, {platform.processor() or platform.machine()}, 1 thread; "
           f"{args.steps} Adam steps of batch {args.batch}, lr {args.lr}, hidden {args.hidden}, seed {args.seed}")
-    results = sweep(tuple(args.Ts), tuple(args.kinds), steps=args.steps, batch=args.batch, hidden=args.hidden,
-                    lr=args.lr, seed=args.seed)
-    print(format_table(results))
-    if args.cost:
-        print(f"\n{'model':<5}  {'hidden':>6}  {'params':>7}  {'ms/step':>8}   (T=50, batch {args.batch})")
-        for row in cost_table(batch=args.batch):
-            print(f"{row['kind']:<5}  {row['hidden']:>6}  {row['params']:>7}  {row['ms_per_step']:>8.2f}")
+    try:
+        results = sweep(tuple(args.Ts), tuple(args.kinds), steps=args.steps, batch=args.batch, hidden=args.hidden,
+                        lr=args.lr, seed=args.seed)
+        print(format_table(results))
+        if args.cost:
+            print(f"\n{'model':<5}  {'hidden':>6}  {'params':>7}  {'ms/step':>8}   (T=50, batch {args.batch})")
+            for row in cost_table(batch=args.batch):
+                print(f"{row['kind']:<5}  {row['hidden']:>6}  {row['params']:>7}  {row['ms_per_step']:>8.2f}")
+    except (TypeError, ValueError) as exc:          # a bad setting: a usage error (exit 2), not a traceback
+        parser.error(str(exc))
 
 
 if __name__ == "__main__":

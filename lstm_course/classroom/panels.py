@@ -119,22 +119,26 @@ def gradient_flow_view(T: int, forget_bias: float, hidden: int = 32) -> View:
     """The panel's view: RNN, GRU and LSTM (forget-gate bias ``forget_bias``) gradient curves over T steps.
 
     ``values`` holds each curve's ratio at the farthest distance k = T - 1,
-    and the LSTM's initial forget gate sigmoid(forget_bias).
+    and the LSTM's initial forget gate sigmoid(forget_bias). The read-out
+    shows log10 of each ratio; a ratio that float64 cannot hold (a gradient
+    below about 1e-308 is 0) reads -inf and says so, never a clamped number.
     """
     T = check_int("T", T, 2, 400)
     forget_bias = check_in_range("forget_bias", forget_bias, -10.0, 10.0)
+    hidden = check_int("hidden", hidden, 1, 256)
     flows = {"tanh RNN": gradient_flow("rnn", T, hidden), "GRU": gradient_flow("gru", T, hidden),
              f"LSTM, forget bias {forget_bias:g}": gradient_flow("lstm", T, hidden, forget_bias)}
     fig = Figure(figsize=(7.5, 3.6), layout="constrained")
     ax = fig.add_subplot()
     plot_flows(ax, flows)
     ax.set_title(f"gradient reaching back over T = {T} steps (at initialisation)")
-    rnn, gru, lstm = (f.ratio[-1] for f in flows.values())
+    rnn, gru, lstm = (float(f.ratio[-1]) for f in flows.values())
     f0 = float(sigmoid(forget_bias))
     values = {"T": float(T), "forget_bias": forget_bias, "forget_gate": f0,
-              "rnn_ratio": float(rnn), "gru_ratio": float(gru), "lstm_ratio": float(lstm)}
+              "rnn_ratio": rnn, "gru_ratio": gru, "lstm_ratio": lstm}
     rows = [("f", "sigmoid(forget bias)", f0)] + [
-        (name, f"ratio at k = {T - 1}, log10", math.log10(max(v, 1e-300)))
+        (name, f"ratio at k = {T - 1}, log10", math.log10(v)) if v > 0 else
+        (name, f"ratio at k = {T - 1}: below float64's 1e-308, log10", -math.inf)
         for name, v in (("RNN", rnn), ("GRU", gru), ("LSTM", lstm))]
     return View(figure_png(fig), readout_table(rows), values)
 
@@ -155,7 +159,10 @@ def shape_explorer_view(seq_len: int, batch: int, input_size: int, hidden_size: 
     """The shape explorer: run a real ``nn.LSTM`` and show every shape beside its rule.
 
     ``values`` maps each of ``SHAPE_NAMES`` to the shape torch produced (a tuple).
+    ``run_shapes`` checks every argument and bounds the sizes; the drawing
+    has room for at most 16 layers.
     """
+    check_int("num_layers", num_layers, 1, 16)
     shapes = run_shapes(seq_len, batch, input_size, hidden_size, num_layers, bidirectional, batch_first,
                         proj_size)
     fig = Figure(figsize=(6, 1.2 + 0.7 * num_layers), layout="tight")

@@ -16,7 +16,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from ..lstm.activations import sigmoid, tanh
 from ..topics.gradient_flow import Flow
 from ..topics.sine import TRAIN_SIZE, Evaluation
-from ..validate import as_array, check_instance, check_int
+from ..validate import as_array, check_bool, check_instance, check_int
 from .views import figure_png
 
 SQUASH = {"sigmoid": sigmoid, "tanh": tanh}
@@ -80,6 +80,12 @@ COLORS = {"rnn": "#dc2626", "gru": "#7c3aed", "lstm": "#2563eb"}
 
 def plot_flows(ax: Axes, flows: dict[str, Flow]) -> None:
     """Each named flow's ratio ||dL/dh_{T-k}|| / ||dL/dh_T|| against k, on a log scale."""
+    check_instance("ax", ax, Axes, "a matplotlib Axes")
+    check_instance("flows", flows, dict, "a dict of label -> Flow")
+    if not flows:
+        raise ValueError("flows must name at least one Flow to draw")
+    for label, flow in flows.items():
+        check_instance(f"flows[{label!r}]", flow, Flow, "a Flow of gradient_flow")
     for label, flow in flows.items():
         ax.semilogy(np.arange(len(flow.norms)), flow.ratio, label=label, color=COLORS.get(flow.kind), lw=2)
     ax.set_xlabel("distance k from the last step")
@@ -96,6 +102,9 @@ def draw_layers(ax: Axes, seq_len: int, num_layers: int, bidirectional: bool, ma
     Each layer feeds the one above at every step; output is the top row. Past ``max_steps`` steps
     the middle ones are left out (marked "…").
     """
+    check_instance("ax", ax, Axes, "a matplotlib Axes")
+    seq_len, num_layers = check_int("seq_len", seq_len, 1, 1_000_000), check_int("num_layers", num_layers, 1, 16)
+    bidirectional, max_steps = check_bool("bidirectional", bidirectional), check_int("max_steps", max_steps, 2, 20)
     steps = min(seq_len, max_steps)
     labels = [f"$x_{{{t + 1}}}$" for t in range(steps)]
     if steps < seq_len:
@@ -128,6 +137,10 @@ def draw_layers(ax: Axes, seq_len: int, num_layers: int, bidirectional: bool, ma
 
 def draw_reading(ax: Axes, labels: list[str]) -> None:
     """Per position (columns) and direction (rows): the tokens read so far filled in, the rest left empty."""
+    check_instance("ax", ax, Axes, "a matplotlib Axes")
+    check_instance("labels", labels, (list, tuple), "a list of token labels")
+    if not 1 <= len(labels) <= 12 or not all(isinstance(label, str) for label in labels):
+        raise ValueError(f"labels must be 1 to 12 strings (the picture has T * T boxes), got {labels!r}")
     T = len(labels)
     for row, (name, color) in enumerate((("forward", "#1d4ed8"), ("backward", "#c2410c"))):
         for t in range(T):

@@ -24,27 +24,37 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..torchkit import cpu_threads
-from ..validate import check_in_range, check_int
+from ..torchkit import RecurrentRegressor, best_times, cpu_threads, make_recurrent, optimizer_step
+from ..validate import (SEED_MAX, as_tensor, check_bool, check_choice, check_in_range, check_instance, check_int,
+                        check_size)
 
 KINDS = ("rnn", "gru", "lstm")
-MODULES = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
-GATE_BLOCKS = {"rnn": 1, "gru": 3, "lstm": 4}   # weight blocks stacked in W_ih and W_hh
 MEAN_MSE = 1 / 6                                # MSE of always answering 1 on the adding problem
 TEST_SEED = 1_000_003                           # the test set's generator: the same for every model
+MAX_ELEMENTS = 50_000_000                       # numbers in one batch (x holds batch * T * 2 of them)
+MAX_SIZE = 2048                                 # input and hidden sizes: a layer is built for real, so it must fit
+MAX_STEPS = 100_000                             # Adam steps of one run (about 1 ms each at the default size)
+MAX_T = 10_000                                  # sequence length of a training run: longer takes hours
 
 
 def check_kind(kind: str) -> str:
     """Return ``kind`` if it is one of 'rnn', 'gru', 'lstm'; else raise ``ValueError``."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    return kind
+    return check_choice("kind", kind, KINDS)
+
+
+def _check_generator(generator) -> torch.Generator:
+    return check_instance("generator", generator, torch.Generator, "a torch.Generator (e.g. torch.Generator().manual_seed(0))")
+
+
+def _check_batch_size(T: int, batch: int, channels: int, name: str = "batch * T") -> None:
+    check_size(name, batch * T * channels, MAX_ELEMENTS,
+               "numbers: one batch must fit in memory; use fewer or shorter sequences")
 
 
 # ---------------------------------------------------------------- data
@@ -57,6 +67,8 @@ def adding_batch(T: int, batch: int, generator: torch.Generator) -> tuple[torch.
     marked values.
     """
     T, batch = check_int("T", T, 2), check_int("batch", batch, 1)
+    _check_batch_size(T, batch, 2)
+    generator = _check_generator(generator)
     values = torch.rand(batch, T, generator=generator)
     first = torch.randint(0, T // 2, (batch,), generator=generator)
     second = torch.randint(T // 2, T, (batch,), generator=generator)
@@ -71,6 +83,8 @@ def first_sign_batch(T: int, batch: int, generator: torch.Generator,
                      noise: float = 0.1) -> tuple[torch.Tensor, torch.Tensor]:
     """The weak task: x (batch, T, 1) with x_1 = ±1 then normal(0, noise); y (batch, 1) = x_1."""
     T, batch = check_int("T", T, 2), check_int("batch", batch, 1)
+    _check_batch_size(T, batch, 1)
+    generator = _check_generator(generator)
     noise = check_in_range("noise", noise, 0.0, 1.0)
     sign = torch.randint(0, 2, (batch, 1), generator=generator).float() * 2 - 1
     x = torch.randn(batch, T, 1, generator=generator) * noise
@@ -83,30 +97,11 @@ TASKS: dict[str, tuple[Callable, int]] = {"adding": (adding_batch, 2), "first_si
 
 # ---------------------------------------------------------------- model
 
-def make_recurrent(kind: str, input_size: int, hidden: int,
-                   dtype: torch.dtype = torch.float32) -> nn.RNN | nn.GRU | nn.LSTM:
-    """One recurrent layer of ``kind`` ('rnn' is tanh), batch_first, with torch's default initialisation."""
-    check_kind(kind)
-    input_size, hidden = check_int("input_size", input_size, 1), check_int("hidden", hidden, 1)
-    return MODULES[kind](input_size, hidden, batch_first=True, dtype=dtype)
-
-
-class SequenceRegressor(nn.Module):
-    """A recurrent layer read out by a linear head at the last step: x (B, T, D) -> (B, 1)."""
-
-    def __init__(self, kind: str, input_size: int = 2, hidden: int = 32):
-        super().__init__()
-        self.kind = check_kind(kind)
-        self.rnn = make_recurrent(kind, input_size, hidden)
-        self.head = nn.Linear(hidden, 1)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out, _ = self.rnn(x)            # (B, T, H): the hidden state at every step
-        return self.head(out[:, -1])    # (B, 1): read only the last one
-
-
 def parameter_count(kind: str, input_size: int, hidden: int) -> int:
     """Number of parameters of one recurrent layer of ``kind`` (no head), counted from the module."""
+    check_kind(kind)
+    input_size = check_int("input_size", input_size, 1, MAX_SIZE)
+    hidden = check_int("hidden", hidden, 1, MAX_SIZE)
     return sum(p.numel() for p in make_recurrent(kind, input_size, hidden).parameters())
 
 
@@ -123,31 +118,45 @@ class Result:
     losses: list[float]
     test_mse: float
     seconds: float
-    model: SequenceRegressor = field(repr=False)
+    model: RecurrentRegressor = field(repr=False)
 
 
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """Mean squared error of ``model`` on x (N, T, D), y (N, 1), without gradients."""
+    """Mean squared error of ``model`` on x (N, T, D), y (N, 1), without gradients.
+
+    ``y`` must have exactly the shape of the model's output: a (N,) target
+    would broadcast against (N, 1) into an (N, N) table and a wrong number.
+    """
+    check_instance("model", model, nn.Module, "a torch.nn.Module")
+    x, y = as_tensor("x", x, ndim=3), as_tensor("y", y, ndim=2)
+    if len(y) != len(x):
+        raise ValueError(f"x and y must hold the same number of examples, got {len(x)} and {len(y)}")
+    rnn = getattr(model, "rnn", None)
+    if isinstance(rnn, nn.RNNBase) and x.shape[-1] != rnn.input_size:
+        raise ValueError(f"x must have {rnn.input_size} features on its last axis, got shape {tuple(x.shape)}")
     with torch.no_grad():
-        return float(((model(x) - y) ** 2).mean())
+        pred = model(x)
+        if pred.shape != y.shape:
+            raise ValueError(f"y must have the shape of the model's output {tuple(pred.shape)}, got {tuple(y.shape)}")
+        return float(((pred - y) ** 2).mean())
 
 
 def test_set(T: int, size: int = 1000, task: str = "adding") -> tuple[torch.Tensor, torch.Tensor]:
     """The fixed test set of ``task`` for length ``T``: the same examples for every model and seed."""
-    make, _ = _task(task)
-    return make(T, check_int("size", size, 1), torch.Generator().manual_seed(TEST_SEED + T))
+    make, channels = _task(task)
+    T, size = check_int("T", T, 2), check_int("size", size, 1)
+    _check_batch_size(T, size, channels, "size * T")
+    return make(T, size, torch.Generator().manual_seed(TEST_SEED + T))
 
 
 def _task(task: str) -> tuple[Callable, int]:
-    if task not in TASKS:
-        raise ValueError(f"task must be one of {tuple(TASKS)}, got {task!r}")
-    return TASKS[task]
+    return TASKS[check_choice("task", task, tuple(TASKS))]
 
 
 def train(kind: str, T: int = 50, steps: int = 1500, batch: int = 64, hidden: int = 32, lr: float = 1e-2,
           clip: float = 1.0, seed: int = 0, task: str = "adding", test_size: int = 1000,
           threads: int = 1, progress: bool = True) -> Result:
-    """Train a ``SequenceRegressor`` of ``kind`` with Adam on fresh batches of ``task``; test on ``test_set``.
+    """Train a ``RecurrentRegressor`` of ``kind`` with Adam on fresh batches of ``task``; test on ``test_set``.
 
     Every model with the same ``seed`` starts from ``torch.manual_seed(seed)``
     and sees the same batches (a generator seeded with ``seed``), so runs
@@ -157,25 +166,24 @@ def train(kind: str, T: int = 50, steps: int = 1500, batch: int = 64, hidden: in
     """
     check_kind(kind)
     make, input_size = _task(task)
-    T, steps, threads = check_int("T", T, 2), check_int("steps", steps, 1), check_int("threads", threads, 1)
+    T, batch = check_int("T", T, 2, MAX_T), check_int("batch", batch, 1)
+    _check_batch_size(T, batch, input_size)
+    steps, threads = check_int("steps", steps, 1, MAX_STEPS), check_int("threads", threads, 1, 1024)
+    hidden = check_int("hidden", hidden, 1, MAX_SIZE)
     lr, clip = check_in_range("lr", lr, 1e-8, 1.0), check_in_range("clip", clip, 1e-6, 1e6)
-    x_test, y_test = test_set(T, test_size, task)
-    batches = torch.Generator().manual_seed(check_int("seed", seed, 0))
+    seed, progress = check_int("seed", seed, 0, SEED_MAX), check_bool("progress", progress)
+    x_test, y_test = test_set(T, check_int("test_size", test_size, 1, 100_000), task)
+    batches = torch.Generator().manual_seed(seed)
     with cpu_threads(threads):
         torch.manual_seed(seed)
-        model = SequenceRegressor(kind, input_size, check_int("hidden", hidden, 1))
+        model = RecurrentRegressor(kind, input_size, hidden)
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         losses = []
         start = time.perf_counter()
         bar = tqdm(range(steps), desc=f"{kind} T={T}", unit="step", disable=not progress, leave=False)
         for _ in bar:
             x, y = make(T, batch, batches)
-            loss = ((model(x) - y) ** 2).mean()
-            optimizer.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), clip)
-            optimizer.step()
-            losses.append(loss.item())
+            losses.append(optimizer_step(optimizer, ((model(x) - y) ** 2).mean(), clip))
             if len(losses) % 50 == 0:
                 bar.set_postfix(loss=f"{sum(losses[-50:]) / 50:.4f}")
         seconds = time.perf_counter() - start
@@ -185,20 +193,26 @@ def train(kind: str, T: int = 50, steps: int = 1500, batch: int = 64, hidden: in
     return Result(kind, T, steps, task, losses, test_mse, seconds, model)
 
 
-def sweep(Ts: tuple[int, ...] = (50, 100, 200), kinds: tuple[str, ...] = KINDS, progress: bool = True,
+def sweep(Ts: Sequence[int] = (50, 100, 200), kinds: Sequence[str] = KINDS, progress: bool = True,
           **settings) -> list[Result]:
     """``train`` every kind at every length in ``Ts`` with the same budget and seeds (``settings``)."""
+    check_instance("Ts", Ts, (list, tuple), "a list or tuple of sequence lengths")
+    check_instance("kinds", kinds, (list, tuple), "a list or tuple of kinds")
     if not Ts or not kinds:
         raise ValueError(f"Ts and kinds must not be empty, got Ts={Ts!r}, kinds={kinds!r}")
+    Ts = [check_int("Ts[]", T, 2, MAX_T) for T in Ts]
     for kind in kinds:
         check_kind(kind)
     runs = [(T, kind) for T in Ts for kind in kinds]
-    bar = tqdm(runs, desc="sweep", unit="run", disable=not progress)
+    bar = tqdm(runs, desc="sweep", unit="run", disable=not check_bool("progress", progress))
     return [train(kind, T, progress=progress, **settings) for T, kind in bar]
 
 
 def format_table(results: list[Result]) -> str:
     """A plain-text table: T, model, test MSE, MSE / mean-guess MSE, training seconds."""
+    check_instance("results", results, (list, tuple), "a list of Result")
+    for r in results:
+        check_instance("results[]", r, Result, "a Result of train")
     lines = [f"{'T':>4}  {'model':<5}  {'steps':>5}  {'test MSE':>9}  {'/ 0.167':>8}  {'seconds':>7}"]
     lines += [f"{r.T:>4}  {r.kind:<5}  {r.steps:>5}  {r.test_mse:>9.4f}  {r.test_mse / MEAN_MSE:>8.3f}  "
               f"{r.seconds:>7.1f}" for r in results]
@@ -207,43 +221,50 @@ def format_table(results: list[Result]) -> str:
 
 # ---------------------------------------------------------------- cost
 
+def _training_step(kind: str, hidden: int, x: torch.Tensor, y: torch.Tensor) -> Callable[[], float]:
+    """One Adam step (forward, backward, update) of a fresh seeded model on (x, y), as a function to time."""
+    torch.manual_seed(0)
+    model = RecurrentRegressor(kind, x.shape[-1], hidden)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    return lambda: optimizer_step(optimizer, ((model(x) - y) ** 2).mean())
+
+
+def _check_cost(T: int, batch: int, repeats: int) -> tuple[int, int, int]:
+    T, batch = check_int("T", T, 2, MAX_T), check_int("batch", batch, 1, 100_000)
+    _check_batch_size(T, batch, 2)
+    return T, batch, check_int("repeats", repeats, 1, 1000)
+
+
 def time_step(kind: str, hidden: int, T: int = 50, batch: int = 64, repeats: int = 5,
               threads: int = 1) -> float:
-    """Seconds for one training step (forward, backward, Adam) on an adding batch; the best of ``repeats``.
-
-    The minimum of several runs is the one least disturbed by other work on the machine.
-    """
+    """Seconds for one training step (forward, backward, Adam) on an adding batch; the best of ``repeats``."""
     check_kind(kind)
-    repeats, threads = check_int("repeats", repeats, 1), check_int("threads", threads, 1)
+    hidden = check_int("hidden", hidden, 1, MAX_SIZE)
+    T, batch, repeats = _check_cost(T, batch, repeats)
     x, y = adding_batch(T, batch, torch.Generator().manual_seed(0))
-    with cpu_threads(threads):
-        torch.manual_seed(0)
-        model = SequenceRegressor(kind, 2, check_int("hidden", hidden, 1))
-        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-
-        def step() -> float:
-            start = time.perf_counter()
-            loss = ((model(x) - y) ** 2).mean()
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            return time.perf_counter() - start
-
-        step()                                  # warm-up, not counted
-        best = min(step() for _ in range(repeats))
-    return best
+    with cpu_threads(check_int("threads", threads, 1, 1024)):
+        return best_times({kind: _training_step(kind, hidden, x, y)}, repeats)[kind]
 
 
-def cost_table(hiddens: tuple[int, ...] = (32, 64, 128, 256), kinds: tuple[str, ...] = KINDS, T: int = 50,
+def cost_table(hiddens: Sequence[int] = (32, 64, 128, 256), kinds: Sequence[str] = KINDS, T: int = 50,
                batch: int = 64, repeats: int = 5, progress: bool = True) -> list[dict]:
     """Parameters and milliseconds per training step for every kind and hidden size (input size 2).
 
-    The kinds alternate inside each size, so a busy moment on a shared
-    machine slows them alike.
+    The kinds take turns inside each size (``best_times``), so a busy
+    moment on a shared machine slows them alike.
     """
+    check_instance("hiddens", hiddens, (list, tuple), "a list or tuple of hidden sizes")
+    check_instance("kinds", kinds, (list, tuple), "a list or tuple of kinds")
+    if not hiddens or not kinds:
+        raise ValueError(f"hiddens and kinds must not be empty, got hiddens={hiddens!r}, kinds={kinds!r}")
+    hiddens = [check_int("hiddens[]", h, 1, MAX_SIZE) for h in hiddens]
+    kinds = [check_kind(kind) for kind in kinds]
+    T, batch, repeats = _check_cost(T, batch, repeats)
+    x, y = adding_batch(T, batch, torch.Generator().manual_seed(0))
     rows = []
-    for hidden in tqdm(hiddens, desc="timing", unit="size", disable=not progress):
-        for kind in kinds:
-            rows.append({"kind": kind, "hidden": hidden, "params": parameter_count(kind, 2, hidden),
-                         "ms_per_step": 1e3 * time_step(kind, hidden, T, batch, repeats)})
+    for hidden in tqdm(hiddens, desc="timing", unit="size", disable=not check_bool("progress", progress)):
+        with cpu_threads(1):
+            best = best_times({kind: _training_step(kind, hidden, x, y) for kind in kinds}, repeats)
+        rows += [{"kind": kind, "hidden": hidden, "params": parameter_count(kind, 2, hidden),
+                  "ms_per_step": 1e3 * best[kind]} for kind in kinds]
     return rows

@@ -13,7 +13,8 @@ layer by layer, forward then backward. Arrays are time-major: x (T, B, D).
 - ``lookahead_data``, ``Tagger``, ``train_tagger``: tag each position with
   the symbol ``k`` steps ahead, a task only right-hand context can solve.
 - ``multiply_adds_per_step``, ``seconds_per_step``: the cost, counted and timed.
-- ``check_summary``: the checker of the notebook's exercise.
+- ``summary``: one vector per sequence, what the exercise's checker
+  (``classroom.checkers.check_summary``) compares with.
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ from tqdm.auto import tqdm
 
 from ..interop import numpy_lstm_from_torch
 from ..lstm.numpy_lstm import NumpyLSTM
-from ..validate import as_array, check_int, check_shape
+from ..torchkit import best_times, train_epoch
+from ..validate import (SEED_MAX, as_array, check_bool, check_in_range, check_instance, check_int, check_seed,
+                        check_shape, check_size)
 
 IGNORE = -100   # the label of positions with nothing k steps ahead; cross_entropy's default ignore_index
+MAX_NUMBERS = 50_000_000   # symbols in one data set, numbers in one timed input: they must fit in memory
 
 
 # ---------------------------------------------------------------- built from two LSTMs
@@ -40,7 +44,8 @@ def split_directions(module: nn.LSTM) -> list[tuple[NumpyLSTM, NumpyLSTM]]:
 
     The backward LSTM of layer l holds the module's ``*_l{l}_reverse`` weights.
     """
-    if not isinstance(module, nn.LSTM) or not module.bidirectional or module.proj_size or module.batch_first:
+    check_instance("module", module, nn.LSTM, "a torch.nn.LSTM")
+    if not module.bidirectional or module.proj_size or module.batch_first:
         raise ValueError(f"module must be a time-major nn.LSTM(bidirectional=True) without projection, got {module!r}")
     params = dict(module.named_parameters())
     pairs = []
@@ -63,9 +68,15 @@ def bi_lstm(pairs: list[tuple[NumpyLSTM, NumpyLSTM]], x) -> tuple[np.ndarray, tu
     x (T, B, D); out (T, B, 2H) = [forward, backward] on the last axis;
     h_n and c_n (2L, B, H), rows 2l (forward) and 2l + 1 (backward) for layer l.
     """
+    check_instance("pairs", pairs, (list, tuple), "a list of (forward, backward) NumpyLSTM pairs")
     if not pairs:
         raise ValueError("pairs must hold at least one (forward, backward) pair of NumpyLSTMs")
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(m, NumpyLSTM) for m in pair)):
+            raise TypeError(f"pairs must hold (forward, backward) tuples of NumpyLSTMs, got {pair!r}")
     x = as_array("x", x, ndim=3)
+    if x.shape[-1] != pairs[0][0].input_size:
+        raise ValueError(f"x must have {pairs[0][0].input_size} features on its last axis, got shape {x.shape}")
     h_n, c_n = [], []
     for fwd, bwd in pairs:
         out_f, (h_f, c_f) = fwd(x)                     # reads x_1 ... x_T
@@ -78,6 +89,7 @@ def bi_lstm(pairs: list[tuple[NumpyLSTM, NumpyLSTM]], x) -> tuple[np.ndarray, tu
 
 def reading(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
     """For each position t: the tokens the forward direction has read (x_1..x_t) and the backward one (x_t..x_T)."""
+    check_instance("tokens", tokens, (list, tuple, str), "a list of tokens")
     if not tokens:
         raise ValueError("tokens must hold at least one token")
     return [(list(tokens[:t + 1]), list(tokens[t:])) for t in range(len(tokens))]
@@ -96,7 +108,8 @@ def lookahead_data(n: int = 2000, steps: int = 12, vocab: int = 4, k: int = 2,
     steps = check_int("steps", steps, 2, 10**5)
     vocab = check_int("vocab", vocab, 2, 10**4)
     k = check_int("k", k, 1, steps - 1)
-    x = torch.from_numpy(np.random.default_rng(seed).integers(0, vocab, (n, steps)))
+    check_size("n * steps", n * steps, MAX_NUMBERS, "symbols: the data set must fit in memory")
+    x = torch.from_numpy(np.random.default_rng(check_seed("seed", seed)).integers(0, vocab, (n, steps)))
     y = torch.full_like(x, IGNORE)
     y[:, :steps - k] = x[:, k:]
     return x, y
@@ -107,7 +120,8 @@ class Tagger(nn.Module):
 
     def __init__(self, vocab: int, hidden: int = 16, bidirectional: bool = False):
         super().__init__()
-        self.vocab = vocab
+        self.vocab = check_int("vocab", vocab, 2, 10**4)
+        hidden, bidirectional = check_int("hidden", hidden, 1, 4096), check_bool("bidirectional", bidirectional)
         self.lstm = nn.LSTM(vocab, hidden, batch_first=True, bidirectional=bidirectional)
         self.head = nn.Linear(hidden * (2 if bidirectional else 1), vocab)
 
@@ -116,11 +130,31 @@ class Tagger(nn.Module):
         return self.head(out)
 
 
+def _check_tags(x, y, vocab: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """x (n, T) symbols in [0, vocab) and y (n, T) symbols or IGNORE, both integer tensors."""
+    for name, t in (("x", x), ("y", y)):
+        check_instance(name, t, torch.Tensor, "an integer torch tensor (n, T) of symbols")
+        if t.dim() != 2 or t.is_floating_point() or t.is_complex() or t.dtype == torch.bool:
+            raise ValueError(f"{name} must be a 2-D integer tensor of symbols, got {t.dtype} {tuple(t.shape)}")
+    if y.shape != x.shape or len(x) == 0:
+        raise ValueError(f"x and y must have the same shape (n, T) with n >= 1, got {tuple(x.shape)} and {tuple(y.shape)}")
+    top = int(x.max()) + 1 if vocab is None else vocab
+    if int(x.min()) < 0 or int(x.max()) >= top:
+        raise ValueError(f"x must hold symbols in [0, {top}), got values in [{int(x.min())}, {int(x.max())}]")
+    if bool(((y < 0) & (y != IGNORE)).any()) or int(y.max()) >= top:
+        raise ValueError(f"y must hold symbols in [0, {top}) or IGNORE = {IGNORE}")
+    return x, y
+
+
 def accuracy(model: Tagger, x: torch.Tensor, y: torch.Tensor) -> float:
     """The fraction of tagged positions (y != IGNORE) whose most likely symbol is the right one."""
+    check_instance("model", model, Tagger, "a Tagger")
+    x, y = _check_tags(x, y, model.vocab)
+    tagged = y != IGNORE
+    if not bool(tagged.any()):
+        raise ValueError("y must tag at least one position (all are IGNORE)")
     with torch.no_grad():
         guess = model(x).argmax(-1)
-    tagged = y != IGNORE
     return float((guess == y)[tagged].float().mean())
 
 
@@ -138,27 +172,34 @@ def train_tagger(bidirectional: bool, data: tuple[torch.Tensor, torch.Tensor] | 
                  progress: bool = True) -> TaggerResult:
     """Train a ``Tagger`` on the first ``n_train`` sequences of ``data`` (``lookahead_data()`` by default).
 
-    The rest are the test set. Adam on the cross-entropy of the tagged positions, seeded.
+    The rest are the test set. Adam on the cross-entropy of the tagged
+    positions, seeded, one ``torchkit.train_epoch`` per epoch.
     """
-    x, y = lookahead_data() if data is None else data
+    bidirectional = check_bool("bidirectional", bidirectional)
+    if data is None:
+        data = lookahead_data()
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise TypeError(f"data must be (x, y) as lookahead_data returns it, got {type(data).__name__}")
+    x, y = _check_tags(*data)
+    if len(x) < 2:
+        raise ValueError(f"data must hold at least 2 sequences (training and test), got {len(x)}")
     n_train = check_int("n_train", n_train, 1, len(x) - 1)
+    hidden, epochs = check_int("hidden", hidden, 1, 4096), check_int("epochs", epochs, 1, 10_000)
+    lr, batch_size = check_in_range("lr", lr, 1e-6, 1.0), check_int("batch_size", batch_size, 1, n_train)
+    seed, progress = check_int("seed", seed, 0, SEED_MAX), check_bool("progress", progress)
     torch.manual_seed(seed)
     model = Tagger(int(x.max()) + 1, hidden, bidirectional)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     gen = torch.Generator().manual_seed(seed)
+
+    def loss_fn(logits: torch.Tensor, tags: torch.Tensor) -> torch.Tensor:
+        return nn.functional.cross_entropy(logits.reshape(-1, model.vocab), tags.reshape(-1), ignore_index=IGNORE)
+
     result = TaggerResult(model)
     start = time.perf_counter()
     name = "bidirectional" if bidirectional else "unidirectional"
     for _ in tqdm(range(epochs), desc=name, unit="epoch", disable=not progress):
-        order = torch.randperm(n_train, generator=gen)
-        for k in range(0, n_train, batch_size):
-            batch = order[k:k + batch_size]
-            logits = model(x[batch])
-            loss = nn.functional.cross_entropy(logits.reshape(-1, model.vocab), y[batch].reshape(-1),
-                                               ignore_index=IGNORE)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+        train_epoch(model, loss_fn, x[:n_train], y[:n_train], optimizer, batch_size, gen)
         result.accuracies.append(accuracy(model, x[n_train:], y[n_train:]))
     result.seconds = time.perf_counter() - start
     return result
@@ -170,25 +211,25 @@ def multiply_adds_per_step(input_size: int, hidden_size: int, bidirectional: boo
     """Multiply-adds of one layer for one step of one sequence: 4H(D + H) per direction (the matrix products)."""
     D = check_int("input_size", input_size, 1, 10**6)
     H = check_int("hidden_size", hidden_size, 1, 10**6)
-    return (2 if bidirectional else 1) * 4 * H * (D + H)
+    return (2 if check_bool("bidirectional", bidirectional) else 1) * 4 * H * (D + H)
 
 
 def seconds_per_step(module: nn.LSTM, steps: int = 200, batch: int = 16, repeats: int = 5) -> float:
     """The best of ``repeats`` timed forward passes over (steps, batch, D) random input, divided by ``steps``."""
-    if not isinstance(module, nn.LSTM):
-        raise ValueError(f"module must be a torch.nn.LSTM, got {type(module).__name__}")
+    check_instance("module", module, nn.LSTM, "a torch.nn.LSTM")
     steps = check_int("steps", steps, 1, 10**6)
     batch = check_int("batch", batch, 1, 10**6)
     repeats = check_int("repeats", repeats, 1, 1000)
+    check_size("steps * batch * input_size", steps * batch * module.input_size, MAX_NUMBERS,
+               "numbers: the random input must fit in memory")
     shape = (batch, steps, module.input_size) if module.batch_first else (steps, batch, module.input_size)
-    x = torch.randn(shape, generator=torch.Generator().manual_seed(0))
-    best = float("inf")
-    with torch.no_grad():
-        for _ in range(repeats):
-            start = time.perf_counter()
+    x = torch.randn(shape, generator=torch.Generator().manual_seed(0), dtype=module.weight_ih_l0.dtype)
+
+    def forward() -> None:
+        with torch.no_grad():
             module(x)
-            best = min(best, time.perf_counter() - start)
-    return best / steps
+
+    return best_times({"forward": forward}, repeats)["forward"] / steps
 
 
 # ---------------------------------------------------------------- the exercise

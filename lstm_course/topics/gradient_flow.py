@@ -13,8 +13,9 @@ k = T - t. Notebook 03 derives the two chains of Jacobians:
   and a forget-gate bias b sets f ≈ sigmoid(b) at initialisation.
 
 ``gradient_flow`` measures the curves (float64, so that 1e-60 does not
-underflow), ``gradient_flow_view`` draws them for the slider panel, and
-``check_forget_scaling`` is the exercise's checker.
+underflow, and norms scaled before squaring, so that 1e-300 does not
+either), ``classroom.panels.gradient_flow_view`` draws them, and
+``constant_forget_ratio`` is what the exercise's checker measures against.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..torchkit import set_forget_bias
-from ..validate import check_in_range, check_int, check_real
-from .adding_problem import adding_batch, check_kind, make_recurrent
+from ..torchkit import make_recurrent, set_forget_bias
+from ..validate import SEED_MAX, as_tensor, check_choice, check_in_range, check_instance, check_int, check_real
+from .adding_problem import adding_batch, check_kind
+
+MAX_HIDDEN, MAX_BATCH = 1024, 1024   # one step at a time with every state kept: keep the graph small
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,23 @@ def state_gradients(module: nn.RNN | nn.GRU | nn.LSTM, x: torch.Tensor, readout:
                     state: str = "h") -> np.ndarray:
     """Norms of dL/ds_t for L = sum over the batch of readout · s_T, with s = h_t or (LSTM) c_t.
 
-    ``module`` is batch_first with one layer; x is (B, T, D) and readout (H,).
-    The sequence runs one step at a time so that every state is a tensor
-    autograd can report on. Returns (T,) indexed by distance k = T - t.
+    ``module`` is batch_first with one layer; x is (B, T, D) and readout (H),
+    both of the module's dtype. The sequence runs one step at a time so that
+    every state is a tensor autograd can report on. Returns (T,) indexed by
+    distance k = T - t.
     """
+    check_instance("module", module, (nn.RNN, nn.GRU, nn.LSTM), "a torch.nn.RNN, GRU or LSTM")
+    if not module.batch_first or module.num_layers != 1 or module.bidirectional:
+        raise ValueError(f"module must be one batch_first, unidirectional layer, got {module!r}")
     lstm = isinstance(module, nn.LSTM)
-    if state not in ("h", "c") or (state == "c" and not lstm):
+    if check_choice("state", state, ("h", "c")) == "c" and not lstm:
         raise ValueError(f"state must be 'h' (or 'c' for an LSTM), got {state!r} for {type(module).__name__}")
-    B, T, _ = x.shape
+    dtype = module.weight_hh_l0.dtype
+    x, readout = as_tensor("x", x, ndim=3, dtype=dtype), as_tensor("readout", readout, ndim=1, dtype=dtype)
+    B, T, D = x.shape
     H = module.hidden_size
+    if D != module.input_size:
+        raise ValueError(f"x must have {module.input_size} features on its last axis, got shape {tuple(x.shape)}")
     if readout.shape != (H,):
         raise ValueError(f"readout must have shape ({H},), got {tuple(readout.shape)}")
     h = torch.zeros(1, B, H, dtype=x.dtype)
@@ -74,7 +85,19 @@ def state_gradients(module: nn.RNN | nn.GRU | nn.LSTM, x: torch.Tensor, readout:
         s.retain_grad()
         kept.append(s)
     (kept[-1][0] @ readout).sum().backward()
-    return torch.stack([s.grad[0] for s in reversed(kept)]).norm(dim=-1).mean(dim=-1).numpy()
+    grads = torch.stack([s.grad[0] for s in reversed(kept)])          # (T, B, H), by distance k
+    return _norms(grads).mean(dim=-1).numpy()
+
+
+def _norms(g: torch.Tensor) -> torch.Tensor:
+    """||g|| over the last axis without underflow: scaled by the largest entry before squaring.
+
+    A plain norm squares the entries, and a float64 square of 1e-162 is
+    already below the smallest float; divided by its largest entry, every
+    row squares numbers in [0, 1], so a norm of 1e-300 comes out as 1e-300.
+    """
+    scale = g.abs().amax(dim=-1, keepdim=True)
+    return (g / torch.where(scale > 0, scale, 1.0)).norm(dim=-1) * scale[..., 0]
 
 
 def gradient_flow(kind: str, T: int = 100, hidden: int = 32, forget_bias: float | None = None,
@@ -87,12 +110,14 @@ def gradient_flow(kind: str, T: int = 100, hidden: int = 32, forget_bias: float 
     ``state`` is 'h', or 'c' for the LSTM's cell state.
     """
     check_kind(kind)
-    T, hidden = check_int("T", T, 2, 2000), check_int("hidden", hidden, 1)
+    T, hidden = check_int("T", T, 2, 2000), check_int("hidden", hidden, 1, MAX_HIDDEN)
     if forget_bias is not None:
         forget_bias = check_real("forget_bias", forget_bias, -100.0, 100.0)
     if forget_bias is not None and kind != "lstm":
         raise ValueError(f"forget_bias only applies to kind 'lstm', got kind {kind!r}")
-    x, _ = adding_batch(T, check_int("batch", batch, 1), torch.Generator().manual_seed(check_int("seed", seed, 0)))
+    check_choice("state", state, ("h", "c"))
+    seed = check_int("seed", seed, 0, SEED_MAX)
+    x, _ = adding_batch(T, check_int("batch", batch, 1, MAX_BATCH), torch.Generator().manual_seed(seed))
     torch.manual_seed(seed)
     module = make_recurrent(kind, 2, hidden, dtype=torch.float64)
     if forget_bias is not None:
@@ -113,6 +138,7 @@ def constant_forget_ratio(forget_bias: float, k: int, hidden: int = 4, seed: int
     """
     forget_bias = check_in_range("forget_bias", forget_bias, -10.0, 10.0)
     k = check_int("k", k, 0, 500)
+    hidden, seed = check_int("hidden", hidden, 1, MAX_HIDDEN), check_int("seed", seed, 0, SEED_MAX)
     torch.manual_seed(seed)
     lstm = make_recurrent("lstm", 3, hidden, dtype=torch.float64)
     with torch.no_grad():
@@ -122,5 +148,3 @@ def constant_forget_ratio(forget_bias: float, k: int, hidden: int = 4, seed: int
     x = torch.randn(1, k + 1, 3, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
     norms = state_gradients(lstm, x, torch.ones(hidden, dtype=torch.float64), state="c")
     return float(norms[k] / norms[0])
-
-

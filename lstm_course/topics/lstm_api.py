@@ -8,10 +8,10 @@ H_out = proj_size if proj_size > 0 else H.
   h_n/c_n, and the rule behind each.
 - ``param_count``: the number of parameters, by formula (and
   ``keras_param_count``, the same for a Keras ``LSTM`` layer).
-- ``shape_explorer_view``: the widget callback; it runs a real ``nn.LSTM``
-  and returns a ``View`` with the shapes table and a diagram of the layers.
-- ``last_step``: the last *real* step of each sequence in a padded batch,
-  and ``check_last_step``, the checker of the notebook's exercise.
+- ``run_shapes``: a real ``nn.LSTM`` run, the shapes it saw and gave
+  (what ``classroom.panels.shape_explorer_view`` shows).
+- ``last_step``: the last *real* step of each sequence in a padded batch
+  (the exercise's answer, checked by ``classroom.checkers``).
 - ``run_in_chunks``: a long stream fed chunk by chunk, the state carried
   (and detached, for truncated back-propagation through time).
 """
@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import torch
 from torch import nn
 
-from ..validate import check_bool, check_int
+from ..validate import as_tensor, check_bool, check_choice, check_instance, check_int, check_size
 
 SHAPE_NAMES = ("input", "h0", "c0", "output", "h_n", "c_n")
+MAX_RUN_NUMBERS = 20_000_000   # weights plus tensors of one ``run_shapes``: a real module runs, in a moment
 
 
 def _check_config(input_size, hidden_size, num_layers, bidirectional, proj_size) -> tuple[int, int, int, int, int]:
@@ -57,12 +59,11 @@ def lstm_shapes(seq_len: int, batch: int, input_size: int, hidden_size: int, num
 
 def shape_rule(name: str, batch_first: bool = False) -> str:
     """The rule behind one of ``SHAPE_NAMES``, in the letters of the module docstring."""
-    lead = "B, T" if batch_first else "T, B"
+    check_choice("name", name, SHAPE_NAMES)
+    lead = "B, T" if check_bool("batch_first", batch_first) else "T, B"
     rules = {"input": f"({lead}, D)", "output": f"({lead}, n_dir·H_out): last layer, every step",
              "h0": "(n_dir·L, B, H_out)", "c0": "(n_dir·L, B, H)",
              "h_n": "(n_dir·L, B, H_out): every layer, last step", "c_n": "(n_dir·L, B, H)"}
-    if name not in rules:
-        raise ValueError(f"name must be one of {SHAPE_NAMES}, got {name!r}")
     return rules[name]
 
 
@@ -96,6 +97,11 @@ def run_shapes(seq_len: int, batch: int, input_size: int, hidden_size: int, num_
                bidirectional: bool = False, batch_first: bool = False, proj_size: int = 0) -> dict[str, tuple]:
     """Build a real ``nn.LSTM``, run it on random input and states, and return the shapes it saw and gave."""
     rule = lstm_shapes(seq_len, batch, input_size, hidden_size, num_layers, bidirectional, batch_first, proj_size)
+    numbers = param_count(input_size, hidden_size, num_layers, True, bidirectional, proj_size) + sum(
+        int(np.prod(shape)) for shape in rule.values())
+    check_size("this LSTM", numbers, MAX_RUN_NUMBERS,
+               "numbers: a real nn.LSTM is built and run on random data (weights, input, states and output), "
+               "so they must fit in memory and answer in a moment")
     lstm = nn.LSTM(input_size, hidden_size, num_layers, batch_first=batch_first, bidirectional=bidirectional,
                    proj_size=proj_size)
     gen = torch.Generator().manual_seed(0)
@@ -109,14 +115,18 @@ def run_shapes(seq_len: int, batch: int, input_size: int, hidden_size: int, num_
 # ---------------------------------------------------------------- padded batches
 
 def _check_padded(output: torch.Tensor, lengths, batch_first: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    if not isinstance(output, torch.Tensor) or output.dim() != 3:
-        got = tuple(output.shape) if isinstance(output, torch.Tensor) else type(output).__name__
-        raise ValueError(f"output must be a 3-D tensor, (B, T, F) or (T, B, F), got {got}")
-    lengths = torch.as_tensor(lengths)
-    B, T = (output.shape[0], output.shape[1]) if batch_first else (output.shape[1], output.shape[0])
-    if lengths.shape != (B,) or lengths.dtype.is_floating_point:
-        raise ValueError(f"lengths must be B={B} whole numbers, got shape {tuple(lengths.shape)} "
-                         f"of {lengths.dtype}")
+    check_instance("output", output, torch.Tensor, "a 3-D torch tensor, (B, T, F) or (T, B, F)")
+    if output.dim() != 3:
+        raise ValueError(f"output must be a 3-D tensor, (B, T, F) or (T, B, F), got {tuple(output.shape)}")
+    B, T = (output.shape[0], output.shape[1]) if check_bool("batch_first", batch_first) else \
+        (output.shape[1], output.shape[0])
+    try:
+        arr = lengths.detach().cpu().numpy() if isinstance(lengths, torch.Tensor) else np.asarray(lengths)
+    except (TypeError, ValueError):            # ragged lists and the like
+        arr = np.asarray(None)
+    if arr.shape != (B,) or arr.dtype.kind not in "iu":
+        raise ValueError(f"lengths must be B={B} whole numbers, got shape {arr.shape} of {arr.dtype}")
+    lengths = torch.as_tensor(arr.astype(np.int64))
     if lengths.min() < 1 or lengths.max() > T:
         raise ValueError(f"lengths must be in [1, T={T}], got {lengths.tolist()}")
     return output, lengths
@@ -144,12 +154,16 @@ def run_in_chunks(lstm: nn.LSTM, x: torch.Tensor, chunk: int, carry: bool = True
     gradients stop at the chunk boundary (truncated BPTT). Returns the
     concatenated output (T, B, n_dir*H) and the final (h_n, c_n).
     """
-    if not isinstance(lstm, nn.LSTM) or lstm.batch_first:
+    check_instance("lstm", lstm, nn.LSTM, "a torch.nn.LSTM")
+    if lstm.batch_first:
         raise ValueError(f"lstm must be a time-major torch.nn.LSTM (batch_first=False), got {lstm!r}")
-    if not isinstance(x, torch.Tensor) or x.dim() != 3 or x.shape[-1] != lstm.input_size:
-        got = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
-        raise ValueError(f"x must be a tensor of shape (T, B, {lstm.input_size}), got {got}")
+    check_instance("x", x, torch.Tensor, f"a torch tensor of shape (T, B, {lstm.input_size})")
+    x = as_tensor("x", x, ndim=3)
+    if x.shape[-1] != lstm.input_size or x.dtype != lstm.weight_ih_l0.dtype:
+        raise ValueError(f"x must be a {lstm.weight_ih_l0.dtype} tensor of shape (T, B, {lstm.input_size}), "
+                         f"got {x.dtype} {tuple(x.shape)}")
     chunk = check_int("chunk", chunk, 1, 10**9)
+    carry, detach = check_bool("carry", carry), check_bool("detach", detach)
     outputs, state = [], None
     for start in range(0, x.shape[0], chunk):
         if state is not None and detach:

@@ -7,9 +7,10 @@ and a linear head on the last step's output, trained with shuffled
 mini-batches and Adam, judged by its test MSE against predicting the
 training mean (whose MSE is about Var(y) = 10/12).
 
-The model centres its input (x - 0.5) and predicts the target in
-standardised units, y = mean + std * head(h_T), with mean and std of the
-training targets. ``standardize=False`` trains the same model on raw
+The model, a ``torchkit.RecurrentRegressor``, centres its input
+(x - ``X_SHIFT``, the mean 0.5 of a uniform [0, 1) value) and predicts the
+target in standardised units, y = mean + std * head(h_T), with mean and std
+of the training targets. ``standardize=False`` trains the same model on raw
 targets (about 5), to show what that costs.
 """
 
@@ -23,55 +24,55 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..validate import as_array, check_in_range, check_int
+from ..torchkit import RecurrentRegressor, train_epoch
+from ..validate import (SEED_MAX, as_array, check_bool, check_in_range, check_instance, check_int, check_seed,
+                        check_size)
 
 N_SAMPLES, STEPS = 1000, 10
+X_SHIFT = 0.5                 # the mean of a uniform [0, 1) input: what the model subtracts from x
+MAX_NUMBERS = 50_000_000      # values in X (n * steps): it must fit in memory
 
 
-def make_data(n: int = N_SAMPLES, steps: int = STEPS, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def make_data(n: int = N_SAMPLES, steps: int = STEPS, seed: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
     """``(X, y)``: X (n, steps, 1) uniform in [0, 1), y (n, 1) the sum over the steps.
 
     Drawn as ``np.random.seed(seed); np.random.rand(n, steps, 1)`` would,
-    without touching NumPy's global random state.
+    without touching NumPy's global random state (``seed=None``: fresh randomness).
     """
     n = check_int("n", n, 2, 10**7)
     steps = check_int("steps", steps, 1, 10**5)
-    X = np.random.RandomState(seed).rand(n, steps, 1)
+    check_size("n * steps", n * steps, MAX_NUMBERS, "values: X must fit in memory")
+    X = np.random.RandomState(check_seed("seed", seed)).rand(n, steps, 1)
     return X, X.sum(axis=1)
 
 
-def split(X, y, test_fraction: float = 0.2, seed: int = 42) -> tuple[np.ndarray, ...]:
+def _check_xy(X, y, suffix: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """X (n, T, 1) and y (n, 1) as float arrays, or a ValueError naming the one that does not fit."""
+    X, y = as_array(f"X{suffix}", X, ndim=3), as_array(f"y{suffix}", y, ndim=2)
+    if X.shape[-1] != 1:
+        raise ValueError(f"X{suffix} must have shape (n, T, 1), got {X.shape}")
+    if y.shape != (len(X), 1):
+        raise ValueError(f"y{suffix} must have shape (n, 1) = ({len(X)}, 1) to match X{suffix}, got {y.shape}")
+    return X, y
+
+
+def split(X, y, test_fraction: float = 0.2, seed: int | None = 42) -> tuple[np.ndarray, ...]:
     """``X_train, X_test, y_train, y_test`` after a seeded shuffle (what sklearn's train_test_split does)."""
-    X = as_array("X", X, ndim=3)
-    y = as_array("y", y, ndim=2)
-    if len(X) != len(y):
-        raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
+    X, y = _check_xy(X, y)
     test_fraction = check_in_range("test_fraction", test_fraction, 0.01, 0.99)
-    order = np.random.default_rng(seed).permutation(len(X))
+    order = np.random.default_rng(check_seed("seed", seed)).permutation(len(X))
     n_test = max(1, round(test_fraction * len(X)))
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
 
 
 def mean_baseline_mse(y_train, y_test) -> float:
-    """Test MSE of predicting the training targets' mean for every sequence."""
-    y_train, y_test = as_array("y_train", y_train), as_array("y_test", y_test)
+    """Test MSE of predicting the training targets' mean for every sequence; each y is (n, 1)."""
+    y_train, y_test = as_array("y_train", y_train, ndim=2), as_array("y_test", y_test, ndim=2)
+    for name, y in (("y_train", y_train), ("y_test", y_test)):
+        if y.shape[1] != 1 or len(y) == 0:
+            raise ValueError(f"{name} must have shape (n, 1) with n >= 1, got {y.shape}")
     return float(np.mean((y_test - y_train.mean()) ** 2))
-
-
-class SumLSTM(nn.Module):
-    """Two-layer ``batch_first`` LSTM and a linear head on the last step: (B, T, 1) -> (B, 1)."""
-
-    def __init__(self, hidden: int = 32, num_layers: int = 2, x_shift: float = 0.0, y_mean: float = 0.0,
-                 y_std: float = 1.0):
-        super().__init__()
-        self.lstm = nn.LSTM(1, hidden, num_layers, batch_first=True)
-        self.head = nn.Linear(hidden, 1)
-        self.x_shift, self.y_mean, self.y_std = x_shift, y_mean, y_std
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out, _ = self.lstm(x - self.x_shift)        # out: (B, T, H), the top layer at every step
-        return self.y_mean + self.y_std * self.head(out[:, -1])   # the last step only: many-to-one
 
 
 @dataclass(frozen=True)
@@ -92,45 +93,56 @@ class SumConfig:
         check_int("epochs", self.epochs, 1, 10_000)
         check_int("batch_size", self.batch_size, 1, 100_000)
         check_in_range("lr", self.lr, 1e-6, 1.0)
+        check_bool("standardize", self.standardize)
+        check_int("seed", self.seed, 0, SEED_MAX)
 
 
 @dataclass
 class SumResult:
     """A trained model, its training loss per epoch and its test MSE beside the mean baseline."""
 
-    model: SumLSTM
+    model: RecurrentRegressor
     train_losses: list[float] = field(default_factory=list)
     test_mse: float = float("nan")
     baseline_mse: float = float("nan")
     seconds: float = 0.0
 
 
+def _check_data(data) -> tuple[np.ndarray, ...]:
+    if not isinstance(data, (tuple, list)) or len(data) != 4:
+        raise TypeError(f"data must be (X_train, X_test, y_train, y_test) as split returns it, "
+                        f"got {type(data).__name__}")
+    X_tr, y_tr = _check_xy(data[0], data[2], "_train")
+    X_te, y_te = _check_xy(data[1], data[3], "_test")
+    if X_te.shape[1] != X_tr.shape[1]:
+        raise ValueError(f"X_test must have the steps of X_train ({X_tr.shape[1]}), got {X_te.shape}")
+    if len(X_tr) < 2 or float(y_tr.std()) == 0.0:
+        raise ValueError(f"y_train must hold at least two different targets, got {len(y_tr)} "
+                         f"with spread {float(y_tr.std())}")
+    return X_tr, X_te, y_tr, y_te
+
+
 def train(config: SumConfig = SumConfig(), data: tuple[np.ndarray, ...] | None = None,
           progress: bool = True) -> SumResult:
-    """Train ``SumLSTM`` on ``data`` = split(*make_data()) by default, seeded by ``config.seed``.
+    """Train a two-layer LSTM ``RecurrentRegressor`` on ``data`` = split(*make_data()) by default.
 
-    Each epoch shuffles the training set with a seeded generator and takes
-    one Adam step per mini-batch of ``config.batch_size``.
+    Seeded by ``config.seed``; each epoch shuffles the training set with a
+    seeded generator and takes one Adam step per mini-batch of
+    ``config.batch_size`` (``torchkit.train_epoch``).
     """
-    X_tr, X_te, y_tr, y_te = split(*make_data()) if data is None else data
+    check_instance("config", config, SumConfig, "a SumConfig")
+    X_tr, X_te, y_tr, y_te = _check_data(split(*make_data()) if data is None else data)
+    progress = check_bool("progress", progress)
     torch.manual_seed(config.seed)
-    shift, mean, std = (0.5, float(y_tr.mean()), float(y_tr.std())) if config.standardize else (0.0, 0.0, 1.0)
-    model = SumLSTM(config.hidden, config.num_layers, shift, mean, std)
+    shift, mean, std = (X_SHIFT, float(y_tr.mean()), float(y_tr.std())) if config.standardize else (0.0, 0.0, 1.0)
+    model = RecurrentRegressor("lstm", 1, config.hidden, config.num_layers, x_shift=shift, y_mean=mean, y_std=std)
     X, y = torch.from_numpy(X_tr).float(), torch.from_numpy(y_tr).float()   # NumPy float64 -> torch float32
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     gen = torch.Generator().manual_seed(config.seed)
     result = SumResult(model)
     start = time.perf_counter()
     for _ in tqdm(range(config.epochs), desc="sequence sum", unit="epoch", disable=not progress):
-        order, total = torch.randperm(len(X), generator=gen), 0.0
-        for k in range(0, len(X), config.batch_size):
-            batch = order[k:k + config.batch_size]
-            loss = nn.functional.mse_loss(model(X[batch]), y[batch])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * len(batch)
-        result.train_losses.append(total / len(X))
+        result.train_losses.append(train_epoch(model, nn.functional.mse_loss, X, y, optimizer, config.batch_size, gen))
     result.seconds = time.perf_counter() - start
     result.test_mse = float(np.mean((predict(model, X_te) - y_te) ** 2))
     result.baseline_mse = mean_baseline_mse(y_tr, y_te)
@@ -138,12 +150,16 @@ def train(config: SumConfig = SumConfig(), data: tuple[np.ndarray, ...] | None =
 
 
 def predict(model: nn.Module, X) -> np.ndarray:
-    """The model's predictions for X (n, T, 1) as a float64 array (n, 1)."""
+    """The model's predictions for X (n, T, 1) as a float64 array (n, 1); the model's mode is kept."""
+    check_instance("model", model, nn.Module, "a torch.nn.Module")
+    if isinstance(X, torch.Tensor):
+        X = X.detach().cpu().numpy()
     X = as_array("X", X, ndim=3)
     if X.shape[-1] != 1:
         raise ValueError(f"X must have shape (n, T, 1), got {X.shape}")
+    was_training = model.training
     model.eval()
     with torch.no_grad():
         out = model(torch.from_numpy(X).float()).double().numpy()
-    model.train()
+    model.train(was_training)
     return out

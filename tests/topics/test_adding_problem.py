@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from lstm_course.topics import adding_problem as ap
+from lstm_course.torchkit import RecurrentRegressor
 
 
 def test_each_example_has_two_markers_one_in_each_half_and_their_sum_as_target():
@@ -43,9 +44,9 @@ def test_parameter_ratios_are_four_and_three(D, H):
     assert lstm == 4 * rnn and gru == 3 * rnn
 
 
-def test_the_model_reads_the_last_step():
-    torch.manual_seed(0)
-    model = ap.SequenceRegressor("gru", 2, 8)
+def test_the_model_is_torchkits_regressor_and_reads_the_last_step():
+    model = ap.train("gru", T=4, steps=1, batch=2, hidden=8, test_size=4, progress=False).model
+    assert isinstance(model, RecurrentRegressor) and isinstance(model.rnn, torch.nn.GRU)
     x = torch.randn(3, 9, 2)
     assert model(x).shape == (3, 1)
     x2 = x.clone()
@@ -93,16 +94,16 @@ def test_cost_table_counts_and_times_every_kind():
     (lambda: ap.adding_batch(True, 4, torch.Generator()), "T must be an integer >= 2, got True"),
     (lambda: ap.adding_batch(10, 0, torch.Generator()), r"batch must be an integer >= 1, got 0"),
     (lambda: ap.first_sign_batch(10, 2, torch.Generator(), noise=-0.1), r"noise must be in \[0.0, 1.0\], got -0.1"),
-    (lambda: ap.SequenceRegressor("lstmm"), r"kind must be one of \('rnn', 'gru', 'lstm'\), got 'lstmm'"),
-    (lambda: ap.parameter_count("rnn", 0, 4), r"input_size must be an integer >= 1, got 0"),
-    (lambda: ap.train("rnn", T=1), r"T must be an integer >= 2, got 1"),
+    (lambda: ap.parameter_count("lstmm", 2, 4), r"kind must be one of \('rnn', 'gru', 'lstm'\), got 'lstmm'"),
+    (lambda: ap.parameter_count("rnn", 0, 4), r"input_size must be an integer in \[1, 2048\], got 0"),
+    (lambda: ap.train("rnn", T=1), r"T must be an integer in \[2, 10000\], got 1"),
     (lambda: ap.train("rnn", task="copy"), r"task must be one of \('adding', 'first_sign'\), got 'copy'"),
-    (lambda: ap.train("rnn", steps=0), r"steps must be an integer >= 1, got 0"),
+    (lambda: ap.train("rnn", steps=0), r"steps must be an integer in \[1, 100000\], got 0"),
     (lambda: ap.train("rnn", lr=math.nan), r"lr must be in \[1e-08, 1.0\], got nan"),
-    (lambda: ap.train("rnn", seed=-1), r"seed must be an integer >= 0, got -1"),
+    (lambda: ap.train("rnn", seed=-1), r"seed must be an integer in \[0, 4294967295\], got -1"),
     (lambda: ap.sweep(()), r"Ts and kinds must not be empty, got Ts=\(\), kinds=\('rnn', 'gru', 'lstm'\)"),
     (lambda: ap.sweep((50,), ("rnn", "cnn")), r"kind must be one of .*, got 'cnn'"),
-    (lambda: ap.time_step("gru", 8, repeats=0), r"repeats must be an integer >= 1, got 0"),
+    (lambda: ap.time_step("gru", 8, repeats=0), r"repeats must be an integer in \[1, 1000\], got 0"),
 ])
 def test_bad_input_is_a_clear_value_error(call, message):
     with pytest.raises(ValueError, match=message):

@@ -1,21 +1,14 @@
-"""nn.LSTM's shapes and parameters by rule, the shape explorer, padded batches, streams, and the sequence-sum task."""
+"""nn.LSTM's shapes and parameters by rule, padded batches and streams."""
 
 import itertools
 
-import ipywidgets as widgets
-import numpy as np
 import pytest
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from lstm_course.topics import lstm_api, sequence_sum
+from lstm_course.topics import lstm_api
 from lstm_course.classroom import checkers
-from lstm_course.classroom import panels
-from lstm_course.classroom.panels import LivePanel
-
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
 
 @pytest.mark.parametrize("layers,bidirectional,batch_first,proj",
                          list(itertools.product((1, 3), (False, True), (False, True), (0, 2))))
@@ -44,39 +37,6 @@ def test_param_count_formula_matches_the_module(D, H, L, bias, bi, proj):
 def test_keras_layer_has_one_bias_so_fewer_parameters():
     assert lstm_api.keras_param_count(50, 1) == 10_400
     assert lstm_api.param_count(1, 50) - lstm_api.keras_param_count(50, 1) == 4 * 50
-
-
-def explorer():
-    return LivePanel(panels.shape_explorer_view, {
-        "seq_len": widgets.IntSlider(value=3, min=1, max=10), "batch": widgets.IntSlider(value=2, min=1, max=8),
-        "input_size": widgets.IntSlider(value=5, min=1, max=16),
-        "hidden_size": widgets.IntSlider(value=6, min=1, max=16),
-        "num_layers": widgets.IntSlider(value=2, min=1, max=4), "bidirectional": widgets.Checkbox(value=False),
-        "batch_first": widgets.Checkbox(value=False), "proj_size": widgets.IntSlider(value=0, min=0, max=15)})
-
-
-def test_explorer_follows_every_control():
-    panel = explorer()
-    moves = [("seq_len", 9), ("batch", 4), ("input_size", 11), ("hidden_size", 8), ("num_layers", 3),
-             ("bidirectional", True), ("batch_first", True), ("proj_size", 5)]
-    for name, value in moves:
-        before = panel.last
-        panel.controls[name].value = value
-        settings = {k: c.value for k, c in panel.controls.items()}
-        assert panel.error is None and panel.last is not before
-        assert panel.last.values == lstm_api.lstm_shapes(**settings), name
-        assert bytes(panel.image.value).startswith(PNG_MAGIC)
-        for tensor, shape in panel.last.values.items():
-            assert f"data-name='{tensor}'>{shape}<" in panel.readout.value
-    assert panel.last.values["output"] == (4, 9, 10) and panel.last.values["c_n"] == (6, 4, 8)
-
-
-def test_explorer_reports_a_projection_too_large():
-    panel = explorer()
-    panel.controls["proj_size"].value = 6
-    assert panel.error == "proj_size must be smaller than hidden_size=6, got proj_size=6"
-    panel.controls["proj_size"].value = 0
-    assert panel.error is None and panel.last.values["h_n"] == (2, 2, 6)
 
 
 @pytest.mark.parametrize("call,message", [
@@ -170,52 +130,10 @@ def test_detaching_stops_the_gradient_at_the_chunk_boundary():
 
 
 @pytest.mark.parametrize("call,message", [
-    (lambda: lstm_api.run_in_chunks(nn.GRU(2, 3), torch.zeros(4, 1, 2), 2), r"lstm must be a time-major torch.nn.LSTM"),
-    (lambda: lstm_api.run_in_chunks(nn.LSTM(2, 3), torch.zeros(4, 2), 2), r"x must be a tensor of shape \(T, B, 2\), got \(4, 2\)"),
+    (lambda: lstm_api.run_in_chunks(nn.GRU(2, 3), torch.zeros(4, 1, 2), 2), r"lstm must be a torch.nn.LSTM, got GRU"),
+    (lambda: lstm_api.run_in_chunks(nn.LSTM(2, 3), torch.zeros(4, 2), 2), r"x must be 3-D, got 2-D tensor of shape \(4, 2\)"),
     (lambda: lstm_api.run_in_chunks(nn.LSTM(2, 3), torch.zeros(4, 1, 2), 0), r"chunk must be an integer"),
 ])
 def test_run_in_chunks_bad_input(call, message):
-    with pytest.raises(ValueError, match=message):
-        call()
-
-
-# ---------------------------------------------------------------- the sequence-sum task
-
-def test_data_is_the_articles_recipe():
-    X, y = sequence_sum.make_data(seed=3)
-    np.random.seed(3)
-    assert np.array_equal(X, np.random.rand(1000, 10, 1)) and np.array_equal(y, X.sum(axis=1))
-    assert X.shape == (1000, 10, 1) and y.shape == (1000, 1)
-
-
-def test_split_is_disjoint_and_complete():
-    X, y = sequence_sum.make_data(n=50)
-    X_tr, X_te, y_tr, y_te = sequence_sum.split(X, y)
-    assert len(X_tr) == 40 and len(X_te) == 10
-    assert sorted(np.r_[y_tr[:, 0], y_te[:, 0]].tolist()) == sorted(y[:, 0].tolist())
-
-
-def test_mean_baseline_is_the_variance_of_the_test_targets_when_means_agree():
-    y = np.arange(10.0)[:, None]
-    assert sequence_sum.mean_baseline_mse(y, y) == pytest.approx(np.var(y))
-
-
-def test_a_short_training_run_beats_the_mean():
-    torch.set_num_threads(1)
-    result = sequence_sum.train(sequence_sum.SumConfig(epochs=4), progress=False)
-    assert len(result.train_losses) == 4 and result.train_losses[-1] < result.train_losses[0]
-    assert result.test_mse < 0.1 * result.baseline_mse
-    assert sequence_sum.predict(result.model, np.zeros((2, 10, 1))).shape == (2, 1)
-
-
-@pytest.mark.parametrize("call,message", [
-    (lambda: sequence_sum.make_data(n=1), r"n must be an integer in \[2, 10000000\], got 1"),
-    (lambda: sequence_sum.split(np.zeros((5, 10)), np.zeros((5, 1))), r"X must be 3-D, got 2-D array of shape \(5, 10\)"),
-    (lambda: sequence_sum.split(np.zeros((5, 10, 1)), np.zeros((4, 1))), r"same number of samples, got 5 and 4"),
-    (lambda: sequence_sum.SumConfig(lr=5.0), r"lr must be in \[1e-06, 1.0\], got 5.0"),
-    (lambda: sequence_sum.SumConfig(hidden=0), r"hidden must be an integer"),
-    (lambda: sequence_sum.predict(nn.Linear(1, 1), np.zeros((2, 10, 3))), r"X must have shape \(n, T, 1\), got \(2, 10, 3\)"),
-])
-def test_sequence_sum_bad_input(call, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((TypeError, ValueError), match=message):
         call()

@@ -1,0 +1,87 @@
+"""The sequence-sum task of notebook 05: the article's data, the split, the baseline, the model and its training."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from lstm_course.topics import sequence_sum
+from lstm_course.torchkit import RecurrentRegressor
+
+
+def test_data_is_the_articles_recipe():
+    X, y = sequence_sum.make_data(seed=3)
+    np.random.seed(3)
+    assert np.array_equal(X, np.random.rand(1000, 10, 1)) and np.array_equal(y, X.sum(axis=1))
+    assert X.shape == (1000, 10, 1) and y.shape == (1000, 1)
+
+
+def test_split_is_disjoint_and_complete():
+    X, y = sequence_sum.make_data(n=50)
+    X_tr, X_te, y_tr, y_te = sequence_sum.split(X, y)
+    assert len(X_tr) == 40 and len(X_te) == 10
+    assert sorted(np.r_[y_tr[:, 0], y_te[:, 0]].tolist()) == sorted(y[:, 0].tolist())
+
+
+def test_mean_baseline_is_the_variance_of_the_test_targets_when_means_agree():
+    y = np.arange(10.0)[:, None]
+    assert sequence_sum.mean_baseline_mse(y, y) == pytest.approx(np.var(y))
+
+
+def test_a_short_training_run_beats_the_mean():
+    torch.set_num_threads(1)
+    result = sequence_sum.train(sequence_sum.SumConfig(epochs=4), progress=False)
+    assert len(result.train_losses) == 4 and result.train_losses[-1] < result.train_losses[0]
+    assert result.test_mse < 0.1 * result.baseline_mse
+    assert sequence_sum.predict(result.model, np.zeros((2, 10, 1))).shape == (2, 1)
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: sequence_sum.make_data(n=1), r"n must be an integer in \[2, 10000000\], got 1"),
+    (lambda: sequence_sum.split(np.zeros((5, 10)), np.zeros((5, 1))), r"X must be 3-D, got 2-D array of shape \(5, 10\)"),
+    (lambda: sequence_sum.split(np.zeros((5, 10, 1)), np.zeros((4, 1))), r"y must have shape \(n, 1\) = \(5, 1\) to match X, got \(4, 1\)"),
+    (lambda: sequence_sum.SumConfig(lr=5.0), r"lr must be in \[1e-06, 1.0\], got 5.0"),
+    (lambda: sequence_sum.SumConfig(hidden=0), r"hidden must be an integer"),
+    (lambda: sequence_sum.predict(nn.Linear(1, 1), np.zeros((2, 10, 3))), r"X must have shape \(n, T, 1\), got \(2, 10, 3\)"),
+])
+def test_sequence_sum_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_the_model_centres_its_input_by_x_shift():
+    """The input centring is what the model computes: mutating x_shift (its value or its use) fails here."""
+    torch.set_num_threads(1)
+    X, y = sequence_sum.make_data(n=40, steps=5)
+    data = sequence_sum.split(X, y)
+    model = sequence_sum.train(sequence_sum.SumConfig(hidden=4, num_layers=1, epochs=1), data, progress=False).model
+    assert isinstance(model, RecurrentRegressor) and model.x_shift == sequence_sum.X_SHIFT == 0.5
+    assert model.x_shift == pytest.approx(X.mean(), abs=0.05)          # the inputs' mean: x - x_shift is centred
+    x = torch.from_numpy(data[1]).float()
+    with torch.no_grad():
+        out, _ = model.rnn(x - 0.5)                                    # the equation, written out
+        by_hand = model.y_mean + model.y_std * model.head(out[:, -1])
+        uncentred, _ = model.rnn(x)
+        not_centred = model.y_mean + model.y_std * model.head(uncentred[:, -1])
+    assert np.allclose(sequence_sum.predict(model, data[1]), by_hand.double().numpy(), atol=1e-6)
+    assert not np.allclose(by_hand.numpy(), not_centred.numpy(), atol=1e-3)   # and centring changes the prediction
+    raw = sequence_sum.train(sequence_sum.SumConfig(hidden=4, num_layers=1, epochs=1, standardize=False), data,
+                             progress=False).model
+    assert (raw.x_shift, raw.y_mean, raw.y_std) == (0.0, 0.0, 1.0)
+
+
+def test_training_repeats_bit_for_bit():
+    torch.set_num_threads(1)
+    config = sequence_sum.SumConfig(hidden=4, num_layers=1, epochs=2)
+    data = sequence_sum.split(*sequence_sum.make_data(n=40, steps=5))
+    a, b = sequence_sum.train(config, data, progress=False), sequence_sum.train(config, data, progress=False)
+    assert a.train_losses == b.train_losses and a.test_mse == b.test_mse
+
+
+def test_one_dimensional_targets_are_refused_not_broadcast():
+    X, y = sequence_sum.make_data(n=40, steps=5)
+    X_tr, X_te, y_tr, y_te = sequence_sum.split(X, y)
+    with pytest.raises(ValueError, match=r"y_train must be 2-D, got 1-D array of shape \(32,\)"):
+        sequence_sum.train(sequence_sum.SumConfig(epochs=1), (X_tr, X_te, y_tr[:, 0], y_te), progress=False)
+    with pytest.raises(ValueError, match=r"y_test must have shape \(n, 1\) = \(8, 1\) to match X_test"):
+        sequence_sum.train(sequence_sum.SumConfig(epochs=1), (X_tr, X_te, y_tr, y_te[:4]), progress=False)
