@@ -41,7 +41,7 @@ from typing import Callable, Iterator
 import torch
 from torch import nn
 
-from .validate import SEED_MAX, check_callable, check_choice, check_instance, check_int, check_real
+from .validate import SEED_MAX, check_callable, check_choice, check_instance, check_int, check_real, check_size
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
@@ -131,6 +131,7 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
 
 RECURRENT = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 FLOAT_DTYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
+MAX_PARAMETERS = 50_000_000
 
 
 def make_recurrent(kind: str, input_size: int, hidden: int, num_layers: int = 1,
@@ -138,8 +139,13 @@ def make_recurrent(kind: str, input_size: int, hidden: int, num_layers: int = 1,
     """``num_layers`` recurrent layers of ``kind`` ('rnn' is tanh), batch_first, torch's default initialisation."""
     check_choice("kind", kind, tuple(RECURRENT))
     check_choice("dtype", dtype, FLOAT_DTYPES)
-    return RECURRENT[kind](check_int("input_size", input_size, 1, 100_000), check_int("hidden", hidden, 1, 100_000),
-                           check_int("num_layers", num_layers, 1, 64), batch_first=True, dtype=dtype)
+    D, H = check_int("input_size", input_size, 1, 100_000), check_int("hidden", hidden, 1, 100_000)
+    L = check_int("num_layers", num_layers, 1, 64)
+    blocks = {"rnn": 1, "gru": 3, "lstm": 4}[kind]             # weight blocks stacked in W_ih and W_hh
+    weights = blocks * H * (D + H + 2) + (L - 1) * blocks * H * (2 * H + 2)
+    check_size("input_size, hidden and num_layers", weights, MAX_PARAMETERS,
+               "parameters: a model that size does not fit this course's machines (2 cores, a few GB)")
+    return RECURRENT[kind](D, H, L, batch_first=True, dtype=dtype)
 
 
 class RecurrentRegressor(nn.Module):
