@@ -17,7 +17,6 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..lstm.activations import sigmoid
-from ..lstm.cell import cell_from_gates
 from ..topics.gradient_flow import gradient_flow
 from ..topics.lstm_api import SHAPE_NAMES, run_shapes, shape_rule
 from ..topics.memory import half_life, pulse, run_scalar_cell
@@ -40,17 +39,19 @@ from .plots import draw_layers, plot_flows, plot_forecasts
 from .views import LivePanel, View, figure_png, readout_table
 
 
-def gate_values_view(f_t: float, i_t: float, g_t: float, o_t: float, c_prev: float) -> View:
-    """The cell from gate values: f_t, i_t, o_t in [0, 1], g_t in [-1, 1], c_prev in [-3, 3]."""
-    f_t = check_in_range("f_t", f_t, 0.0, 1.0)
+def gate_values_view(i_t: float, f_t: float, g_t: float, o_t: float, c_prev: float) -> View:
+    """The cell from gate values (torch's order): i_t, f_t, o_t in [0, 1], g_t in [-1, 1], c_prev in [-3, 3].
+
+    c_t and h_t are the ones ``draw_cell`` drew, computed by ``cell_from_gates``.
+    """
     i_t = check_in_range("i_t", i_t, 0.0, 1.0)
-    o_t = check_in_range("o_t", o_t, 0.0, 1.0)
+    f_t = check_in_range("f_t", f_t, 0.0, 1.0)
     g_t = check_in_range("g_t", g_t, -1.0, 1.0)
+    o_t = check_in_range("o_t", o_t, 0.0, 1.0)
     c_prev = check_in_range("c_prev", c_prev, -3.0, 3.0)
-    c_t, h_t = (float(v) for v in cell_from_gates(f_t, i_t, g_t, o_t, c_prev))
     fig = Figure(figsize=(7.5, 4.6), layout="tight")
-    draw_cell(fig.add_subplot(), f_t, i_t, g_t, o_t, c_prev)
-    values = {"f_t": f_t, "i_t": i_t, "g_t": g_t, "o_t": o_t, "c_prev": c_prev,
+    c_t, h_t = draw_cell(fig.add_subplot(), i_t, f_t, g_t, o_t, c_prev)
+    values = {"i_t": i_t, "f_t": f_t, "g_t": g_t, "o_t": o_t, "c_prev": c_prev,
               "kept": f_t * c_prev, "written": i_t * g_t, "c_t": c_t, "h_t": h_t}
     rows = [
         ("kept", f"f_t·c_(t-1) = {f_t:.2f}·{c_prev:+.2f}", values["kept"]),

@@ -118,9 +118,11 @@ def test_cell_step_rejects_bad_input_clearly(change, message):
 
 
 def test_cell_from_gates_equations_and_shape_check():
-    c_t, h_t = cell_from_gates(0.5, 1.0, 0.4, 1.0, 2.0)
-    assert c_t == 0.5 * 2.0 + 0.4 and h_t == np.tanh(1.4)
-    with pytest.raises(ValueError, match=r"i_t must have shape \(2,\), got \(3,\)"):
+    c_t, h_t = cell_from_gates(1.0, 0.5, 0.4, 1.0, 2.0)          # torch's order: i_t, f_t, g_t, o_t, c_prev
+    assert c_t == 0.5 * 2.0 + 1.0 * 0.4 and h_t == np.tanh(1.4)
+    c_t, _ = cell_from_gates(i_t=0.0, f_t=1.0, g_t=0.4, o_t=1.0, c_prev=2.0)
+    assert c_t == 2.0
+    with pytest.raises(ValueError, match=r"f_t must have shape \(2,\), got \(3,\)"):
         cell_from_gates(np.ones(2), np.ones(3), np.ones(2), np.ones(2), np.ones(2))
 
 

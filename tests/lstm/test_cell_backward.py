@@ -79,7 +79,7 @@ def test_cell_backward_bad_inputs():
         lstm_cell_backward(np.zeros(4), dc, cache, args[3], args[4])
     with pytest.raises(ValueError, match=r"W_hh must have shape \(16, 4\), got \(16, 3\)"):
         lstm_cell_backward(dh, dc, cache, args[3], np.zeros((16, 3)))
-    with pytest.raises(ValueError, match="cache must be the CellCache returned by lstm_cell_forward, got tuple"):
+    with pytest.raises(TypeError, match="cache must be the CellCache returned by lstm_cell_forward, got tuple"):
         lstm_cell_backward(dh, dc, tuple(cache), args[3], args[4])
 
 

@@ -232,11 +232,11 @@ def test_bad_gradients_have_clear_messages():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(input_size=0, hidden_size=4), "input_size must be an integer >= 1, got 0"),
-    (dict(input_size=3, hidden_size=2.5), "hidden_size must be an integer >= 1, got 2.5"),
-    (dict(input_size=3, hidden_size=4, num_layers=0), "num_layers must be an integer >= 1, got 0"),
+    (dict(input_size=0, hidden_size=4), r"input_size must be an integer in \[1, 4096\], got 0"),
+    (dict(input_size=3, hidden_size=2.5), r"hidden_size must be an integer in \[1, 4096\], got 2.5"),
+    (dict(input_size=3, hidden_size=4, num_layers=0), r"num_layers must be an integer in \[1, 64\], got 0"),
     (dict(input_size=3, hidden_size=4, bidirectional="yes"), "bidirectional must be True or False, got str 'yes'"),
-    (dict(input_size=3, hidden_size=4, dtype=np.int64), "dtype must be float64 or float32, got int64"),
+    (dict(input_size=3, hidden_size=4, dtype=np.int64), "dtype must be np.float64 or np.float32, got <class 'numpy.int64'>"),
 ])
 def test_bad_constructor_arguments(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
