@@ -17,7 +17,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # before NumPy and torch start th
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from lstm_course.lstm.numpy_lstm import NumpyLSTM  # noqa: E402
 from lstm_course.interop import numpy_lstm_from_torch  # noqa: E402
 from lstm_course.torchkit import best_times  # noqa: E402
 
