@@ -87,11 +87,22 @@ def gate_from_inputs_view(x_t: float, h_prev: float, w_x: float, w_h: float, b: 
     return View(figure_png(fig), readout_table(rows), {**terms, "z": z, "gate": gate})
 
 
+MEMORY_VIEW_STEPS = 1000   # one marker per step: a longer picture draws slowly and shows only a flat line
+HALF_LIFE_LINES = 5        # the first few half-lives make the point; more lines are clutter (and slow)
+
+
 def memory_view(f: float, i: float, steps: int = 30) -> View:
     """A one-unit cell given one input (g = 1 at t = 1) then nothing, gates held at f and i.
 
-    Plots c_t over time with the half-life ln(0.5)/ln(f) marked.
+    f and i in [0, 1]; 2 <= steps <= 1000. Plots c_t over time, with the
+    first few half-lives ln(0.5)/ln(f) marked.
     """
+    f = check_in_range("f", f, 0.0, 1.0)
+    i = check_in_range("i", i, 0.0, 1.0)
+    steps = check_int("steps", steps, 2)
+    if steps > MEMORY_VIEW_STEPS:
+        raise ValueError(f"steps must be at most {MEMORY_VIEW_STEPS}, got {steps}: the picture has one point per "
+                         f"step, and a longer one takes seconds to draw and shows only a flat line")
     c = run_scalar_cell(f, i, pulse(steps))
     tau = half_life(f)
     fig = Figure(figsize=(8, 3.2), layout="constrained")
@@ -101,7 +112,7 @@ def memory_view(f: float, i: float, steps: int = 30) -> View:
     if 0 < tau < math.inf and c[1] != 0:
         ax.plot(t[1:], c[1] * 0.5 ** ((t[1:] - 1) / tau), ls="--", color="#9ca3af",
                 label=r"$c_1 \cdot 0.5^{(t-1)/\tau}$")
-        for k in range(1, int((steps - 1) / tau) + 1):
+        for k in range(1, min(int((steps - 1) / tau), HALF_LIFE_LINES) + 1):
             ax.axvline(1 + k * tau, color="#fde68a", lw=1)
     ax.set_ylim(-0.05, 1.05)
     ax.set_xlabel("step t")

@@ -138,3 +138,16 @@ def test_views_do_not_touch_pyplot_state():
     playgrounds.gate_values_view(0.5, 0.5, 0.5, 0.5, 0.5)
     playgrounds.memory_view(0.9, 1.0)
     assert plt.get_fignums() == before
+
+
+def test_memory_view_bounds_its_steps_and_half_life_lines():
+    with pytest.raises(ValueError, match="steps must be at most 1000, got 100000: the picture has one point per step"):
+        playgrounds.memory_view(0.5, 0.5, steps=100_000)
+    with pytest.raises(ValueError, match=r"f must be in \[0.0, 1.0\], got nan"):
+        playgrounds.memory_view(float("nan"), 0.5)
+    import time
+    start = time.perf_counter()
+    tiny = playgrounds.memory_view(1e-300, 0.5)     # half-life 0.001 steps: once 29,000 lines, now a few
+    assert time.perf_counter() - start < 5.0       # it took 20-57 s; generous bound for a busy machine
+    assert tiny.values["half_life"] == pytest.approx(math.log(0.5) / math.log(1e-300))
+    assert tiny.values["c_last"] == 0.0 and tiny.values["c_1"] == 0.5
