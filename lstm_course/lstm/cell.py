@@ -76,9 +76,11 @@ def init_cell_params(input_size: int, hidden_size: int, rng: np.random.Generator
 
 
 def split_gates(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Split stacked pre-activations (..., 4H) into the four (..., H) blocks, order i, f, g, o."""
-    if z.shape[-1] % 4:
-        raise ValueError(f"stacked gates need a last axis of 4H, got {z.shape[-1]}")
+    """Split stacked pre-activations (..., 4H) into the four (..., H) blocks, order i, f, g, o (views, no copies)."""
+    if not (isinstance(z, np.ndarray) and z.dtype.kind in "fiu"):
+        z = as_array("z", z)     # lists and the like; refuses complex, text, NaN
+    if z.ndim == 0 or z.shape[-1] % 4 or z.shape[-1] == 0:
+        raise ValueError(f"z must have a last axis of 4H (H >= 1), got shape {z.shape}")
     H = z.shape[-1] // 4
     return z[..., :H], z[..., H:2 * H], z[..., 2 * H:3 * H], z[..., 3 * H:]   # views, no copies
 
@@ -92,7 +94,8 @@ def cell_from_gates(i_t, f_t, g_t, o_t, c_prev) -> tuple[np.ndarray, np.ndarray]
     i_t, f_t, g_t, o_t, c_prev = (as_array(n, v) for n, v in
                                   (("i_t", i_t), ("f_t", f_t), ("g_t", g_t), ("o_t", o_t), ("c_prev", c_prev)))
     for name, a in (("f_t", f_t), ("g_t", g_t), ("o_t", o_t), ("c_prev", c_prev)):
-        check_shape(name, a, i_t.shape)
+        if a.shape != i_t.shape:
+            raise ValueError(f"{name} must have the shape of i_t, {i_t.shape}, got {a.shape}")
     return _cell_update(i_t, f_t, g_t, o_t, c_prev)
 
 

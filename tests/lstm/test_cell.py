@@ -95,7 +95,7 @@ def test_cell_from_gates_equations_and_shape_check():
     assert c_t == 0.5 * 2.0 + 1.0 * 0.4 and h_t == np.tanh(1.4)
     c_t, _ = cell_from_gates(i_t=0.0, f_t=1.0, g_t=0.4, o_t=1.0, c_prev=2.0)
     assert c_t == 2.0
-    with pytest.raises(ValueError, match=r"f_t must have shape \(2,\), got \(3,\)"):
+    with pytest.raises(ValueError, match=r"f_t must have the shape of i_t, \(2,\), got \(3,\)"):
         cell_from_gates(np.ones(2), np.ones(3), np.ones(2), np.ones(2), np.ones(2))
 
 
