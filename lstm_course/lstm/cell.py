@@ -21,7 +21,6 @@ import numpy as np
 from ..validate import as_array, check_int, check_seed, check_shape
 from .activations import sigmoid, tanh
 
-
 MAX_SIZE = 4096   # D and H above this would be gigabytes of weights: far beyond a teaching cell
 
 

@@ -10,7 +10,7 @@ relative to the reference's largest entry.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

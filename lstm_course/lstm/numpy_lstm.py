@@ -22,7 +22,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..validate import as_array, check_bool, check_int, check_seed, check_shape, check_size
+from ..validate import (
+    as_array,
+    check_bool,
+    check_int,
+    check_seed,
+    check_shape,
+    check_size,
+)
 from .cell import MAX_SIZE, CellParams, split_gates
 from .sequence import SequenceCache, sequence_backward, sequence_forward
 
@@ -154,7 +161,7 @@ class NumpyLSTM:
         if 0 in x.shape:
             raise ValueError(f"x must have at least one step and one sequence, got shape {x.shape}")
         xs = self._time_major(x.astype(self.dtype, copy=False), unbatched)
-        T, B, _ = xs.shape
+        B = xs.shape[1]
         L, H = self.num_layers * self.num_directions, self.hidden_size
         state_shape = (L, H) if unbatched else (L, B, H)
         if state is None:

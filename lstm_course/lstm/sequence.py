@@ -67,7 +67,7 @@ def _check_forward(x, h0, c0, W_ih, W_hh, b):
     if W_ih.shape[0] != 4 * H:
         raise ValueError(f"W_ih must have shape (4H, D) = ({4 * H}, D), got {W_ih.shape}")
     x = as_array("x", x, ndim=3)
-    T, B, D = x.shape
+    T, B, _ = x.shape
     if 0 in x.shape:
         raise ValueError(f"x must have at least one step and one sequence, got shape {x.shape}")
     check_shape("x", x, (T, B, W_ih.shape[1]))
