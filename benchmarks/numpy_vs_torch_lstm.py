@@ -10,31 +10,27 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
+import platform
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before NumPy and torch start their thread pools
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from lstm_course.lstm.numpy_lstm import NumpyLSTM  # noqa: E402
-from lstm_course.interop import numpy_lstm_from_torch, numpy_lstm_to_torch  # noqa: E402
+from lstm_course.interop import numpy_lstm_from_torch  # noqa: E402
+from lstm_course.torchkit import best_times  # noqa: E402
 
 
-def best_times(fns, repeats: int) -> list[float]:
-    """The fastest of ``repeats`` calls of each function, in seconds.
-
-    The calls alternate between the functions, so that a busy moment on a
-    shared machine slows all of them alike; the minimum is the run least
-    disturbed by other work.
-    """
-    best = [float("inf")] * len(fns)
-    for _ in range(repeats):
-        for k, fn in enumerate(fns):
-            start = time.perf_counter()
-            fn()
-            best[k] = min(best[k], time.perf_counter() - start)
-    return best
+def cpu_model() -> str:
+    """The CPU's name from /proc/cpuinfo (Linux), or what the platform module says elsewhere."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
 
 
 def main() -> None:
@@ -58,9 +54,10 @@ def main() -> None:
 
     out, _ = net(x)
     assert np.abs(out - run_torch()[0].numpy()).max() < 1e-12, "NumpyLSTM and nn.LSTM disagree"
-    run_torch()  # warm-up
-    t_numpy, t_torch = best_times([lambda: net(x), run_torch], args.repeats)
-    print(f"forward T={args.T} B={args.B} D={args.D} H={args.H} float64, 1 thread, best of {args.repeats}")
+    best = best_times({"numpy": lambda: net(x), "torch": run_torch}, args.repeats)
+    t_numpy, t_torch = best["numpy"], best["torch"]
+    print(f"forward T={args.T} B={args.B} D={args.D} H={args.H} float64, 1 thread, best of {args.repeats}, "
+          f"on {cpu_model()}")
     print(f"  NumpyLSTM     {t_numpy * 1e3:8.2f} ms")
     print(f"  torch.nn.LSTM {t_torch * 1e3:8.2f} ms")
     print(f"  ratio NumPy / torch = {t_numpy / t_torch:.2f}")

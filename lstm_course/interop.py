@@ -12,13 +12,17 @@ import torch
 
 from .lstm.cell import CellParams
 from .lstm.numpy_lstm import NumpyLSTM
-from .validate import as_array, check_shape
+from .validate import as_array, check_choice, check_instance, check_shape
+
+TORCH_DTYPES = (torch.float64, torch.float32)
 
 
 def cell_params_from_torch(cell: torch.nn.LSTMCell) -> CellParams:
-    """Copy an ``nn.LSTMCell``'s weights as float64 NumPy arrays (zeros where it has no bias)."""
-    if not isinstance(cell, torch.nn.LSTMCell):
-        raise ValueError(f"expected a torch.nn.LSTMCell, got {type(cell).__name__}")
+    """Copy an ``nn.LSTMCell``'s weights as float64 NumPy arrays (zeros where it has no bias).
+
+    Returns ``CellParams`` W_ih (4H, D), W_hh (4H, H), b_ih (4H,), b_hh (4H,).
+    """
+    check_instance("cell", cell, torch.nn.LSTMCell, "a torch.nn.LSTMCell")
     H4 = 4 * cell.hidden_size
 
     def grab(name: str) -> np.ndarray:
@@ -29,26 +33,30 @@ def cell_params_from_torch(cell: torch.nn.LSTMCell) -> CellParams:
 
 
 def torch_cell_from_params(params: CellParams, dtype: torch.dtype = torch.float64) -> torch.nn.LSTMCell:
-    """A new ``nn.LSTMCell`` holding ``params`` = (W_ih (4H, D), W_hh (4H, H), b_ih (4H,), b_hh (4H,))."""
+    """A new ``nn.LSTMCell`` holding ``params`` = (W_ih (4H, D), W_hh (4H, H), b_ih (4H,), b_hh (4H,)).
+
+    ``dtype`` is torch.float64 (default) or torch.float32.
+    """
+    check_instance("params", params, (tuple, list), "a tuple (W_ih, W_hh, b_ih, b_hh), e.g. CellParams")
     if len(params) != 4:
         raise ValueError(f"params must be (W_ih, W_hh, b_ih, b_hh), got {len(params)} arrays")
+    check_choice("dtype", dtype, TORCH_DTYPES)
     W_ih, W_hh, b_ih, b_hh = (as_array(n, p) for n, p in zip(CellParams._fields, params))
-    if W_ih.ndim != 2 or W_ih.shape[0] % 4:
-        raise ValueError(f"W_ih must have shape (4H, D), got {W_ih.shape}")
+    if W_ih.ndim != 2 or W_ih.shape[0] % 4 or 0 in W_ih.shape:
+        raise ValueError(f"W_ih must have shape (4H, D) with H, D >= 1, got {W_ih.shape}")
     H4, D = W_ih.shape
     for name, arr, shape in (("W_hh", W_hh, (H4, H4 // 4)), ("b_ih", b_ih, (H4,)), ("b_hh", b_hh, (H4,))):
         check_shape(name, arr, shape)
     cell = torch.nn.LSTMCell(D, H4 // 4, dtype=dtype)
     with torch.no_grad():
         for name, value in zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (W_ih, W_hh, b_ih, b_hh)):
-            getattr(cell, name).copy_(torch.from_numpy(value))
+            getattr(cell, name).copy_(torch.from_numpy(value))   # copy_ casts to the cell's dtype
     return cell
 
 
 def numpy_lstm_from_torch(module: torch.nn.LSTM) -> NumpyLSTM:
     """A ``NumpyLSTM`` holding a copy of a ``torch.nn.LSTM``'s weights (its dtype: float64 or float32)."""
-    if not isinstance(module, torch.nn.LSTM):
-        raise TypeError(f"module must be a torch.nn.LSTM, got {type(module).__name__}")
+    check_instance("module", module, torch.nn.LSTM, "a torch.nn.LSTM")
     if module.proj_size > 0:
         raise NotImplementedError(f"NumpyLSTM does not model projections: this LSTM has proj_size="
                                   f"{module.proj_size}; only proj_size=0 is supported")
@@ -67,8 +75,7 @@ def numpy_lstm_from_torch(module: torch.nn.LSTM) -> NumpyLSTM:
 
 def numpy_lstm_to_torch(net: NumpyLSTM) -> torch.nn.LSTM:
     """A new ``torch.nn.LSTM`` with the same configuration, dtype and weights as ``net``."""
-    if not isinstance(net, NumpyLSTM):
-        raise TypeError(f"net must be a NumpyLSTM, got {type(net).__name__}")
+    check_instance("net", net, NumpyLSTM)
     module = torch.nn.LSTM(net.input_size, net.hidden_size, net.num_layers, bias=net.bias,
                            batch_first=net.batch_first, bidirectional=net.bidirectional,
                            dtype=torch.float64 if net.dtype == np.float64 else torch.float32)

@@ -4,13 +4,18 @@ Each gate is a box filled to its value (empty = closed, full = open); the
 candidate g_t fills up (positive) or down (negative) from the middle. The
 cell-state "conveyor belt" along the top is drawn as thick as |c| and
 coloured by its sign, so you see f_t thin it and i_t * g_t add to it.
+The numbers drawn come from ``lstm.cell.cell_from_gates``: this module
+draws the cell, it does not compute it.
 """
 
 from __future__ import annotations
 
-import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
+
+from ..lstm import cell
+from ..lstm.activations import tanh
+from ..validate import check_in_range, check_instance, check_real
 
 POS, NEG, GATE, LINE = "#2563eb", "#dc2626", "#f59e0b", "#374151"
 BELT_Y, JOIN_Y, GATE_Y, BUS_Y = 5.0, 3.5, 1.6, 0.4
@@ -49,10 +54,17 @@ def _gate(ax: Axes, name: str, value: float, label: str, signed: bool = False) -
     ax.text(x, y0 - 0.1, f"{value:+.2f}" if signed else f"{value:.2f}", ha="center", va="top", fontsize=10)
 
 
-def draw_cell(ax: Axes, f_t: float, i_t: float, g_t: float, o_t: float, c_prev: float) -> tuple[float, float]:
-    """Draw one scalar cell step on ``ax``; returns the (c_t, h_t) it shows."""
-    c_t = f_t * c_prev + i_t * g_t
-    h_t = o_t * float(np.tanh(c_t))
+def draw_cell(ax: Axes, i_t: float, f_t: float, g_t: float, o_t: float, c_prev: float) -> tuple[float, float]:
+    """Draw one scalar cell step on ``ax`` (gates in torch's order i, f, g, o); returns the (c_t, h_t) it shows.
+
+    i_t, f_t, o_t in [0, 1], g_t in [-1, 1], c_prev any finite number (scalars).
+    c_t and h_t are what ``cell.cell_from_gates`` computes, not a copy of its equations.
+    """
+    check_instance("ax", ax, Axes, "a matplotlib Axes")
+    gates = {"i_t": (i_t, 0.0, 1.0), "f_t": (f_t, 0.0, 1.0), "g_t": (g_t, -1.0, 1.0), "o_t": (o_t, 0.0, 1.0)}
+    i_t, f_t, g_t, o_t = (check_in_range(name, v, lo, hi) for name, (v, lo, hi) in gates.items())
+    c_prev = check_real("c_prev", c_prev)
+    c_t, h_t = (float(v) for v in cell.cell_from_gates(i_t, f_t, g_t, o_t, c_prev))
     ax.set_xlim(-0.4, 10.4)
     ax.set_ylim(-0.5, 6.2)
     ax.set_aspect("equal")
@@ -74,8 +86,8 @@ def draw_cell(ax: Axes, f_t: float, i_t: float, g_t: float, o_t: float, c_prev: 
     ax.text(1.0, BUS_Y - 0.2, r"$[h_{t-1}, x_t]$", ha="left", va="top", fontsize=10)
     for name in GATE_X:
         _arrow(ax, (GATE_X[name], BUS_Y), (GATE_X[name], GATE_Y - 0.65), color=LINE)
-    _gate(ax, "f", f_t, "$f_t$\nforget")
     _gate(ax, "i", i_t, "$i_t$\ninput")
+    _gate(ax, "f", f_t, "$f_t$\nforget")
     _gate(ax, "g", g_t, "$g_t$\ncandidate", signed=True)
     _gate(ax, "o", o_t, "$o_t$\noutput")
 
@@ -94,7 +106,7 @@ def draw_cell(ax: Axes, f_t: float, i_t: float, g_t: float, o_t: float, c_prev: 
     ax.add_patch(FancyBboxPatch((TANH_X - 0.35, tanh_node[1] - 0.2), 0.7, 0.4, boxstyle="round,pad=0.05",
                                 fc="white", ec=LINE, zorder=3))
     ax.text(*tanh_node, "tanh", ha="center", va="center", fontsize=9, zorder=4)
-    _arrow(ax, (TANH_X, tanh_node[1] - 0.25), MUL_O, float(np.tanh(c_t)))
+    _arrow(ax, (TANH_X, tanh_node[1] - 0.25), MUL_O, float(tanh(c_t)))
     _arrow(ax, (GATE_X["o"], GATE_Y + 0.65), MUL_O, alpha=o_t, color=GATE)
     _node(ax, MUL_O, "×")
     _arrow(ax, MUL_O, (10.3, JOIN_Y), h_t)

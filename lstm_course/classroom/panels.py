@@ -17,7 +17,6 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..lstm.activations import sigmoid
-from ..lstm.cell import cell_from_gates
 from ..topics.gradient_flow import gradient_flow
 from ..topics.lstm_api import SHAPE_NAMES, run_shapes, shape_rule
 from ..topics.memory import half_life, pulse, run_scalar_cell
@@ -41,17 +40,19 @@ from .plots import draw_layers, plot_flows, plot_forecasts
 from .views import LivePanel, View, figure_png, readout_table
 
 
-def gate_values_view(f_t: float, i_t: float, g_t: float, o_t: float, c_prev: float) -> View:
-    """The cell from gate values: f_t, i_t, o_t in [0, 1], g_t in [-1, 1], c_prev in [-3, 3]."""
-    f_t = check_in_range("f_t", f_t, 0.0, 1.0)
+def gate_values_view(i_t: float, f_t: float, g_t: float, o_t: float, c_prev: float) -> View:
+    """The cell from gate values (torch's order): i_t, f_t, o_t in [0, 1], g_t in [-1, 1], c_prev in [-3, 3].
+
+    c_t and h_t are the ones ``draw_cell`` drew, computed by ``cell_from_gates``.
+    """
     i_t = check_in_range("i_t", i_t, 0.0, 1.0)
-    o_t = check_in_range("o_t", o_t, 0.0, 1.0)
+    f_t = check_in_range("f_t", f_t, 0.0, 1.0)
     g_t = check_in_range("g_t", g_t, -1.0, 1.0)
+    o_t = check_in_range("o_t", o_t, 0.0, 1.0)
     c_prev = check_in_range("c_prev", c_prev, -3.0, 3.0)
-    c_t, h_t = (float(v) for v in cell_from_gates(f_t, i_t, g_t, o_t, c_prev))
     fig = Figure(figsize=(7.5, 4.6), layout="tight")
-    draw_cell(fig.add_subplot(), f_t, i_t, g_t, o_t, c_prev)
-    values = {"f_t": f_t, "i_t": i_t, "g_t": g_t, "o_t": o_t, "c_prev": c_prev,
+    c_t, h_t = draw_cell(fig.add_subplot(), i_t, f_t, g_t, o_t, c_prev)
+    values = {"i_t": i_t, "f_t": f_t, "g_t": g_t, "o_t": o_t, "c_prev": c_prev,
               "kept": f_t * c_prev, "written": i_t * g_t, "c_t": c_t, "h_t": h_t}
     rows = [
         ("kept", f"f_t·c_(t-1) = {f_t:.2f}·{c_prev:+.2f}", values["kept"]),
@@ -87,11 +88,22 @@ def gate_from_inputs_view(x_t: float, h_prev: float, w_x: float, w_h: float, b: 
     return View(figure_png(fig), readout_table(rows), {**terms, "z": z, "gate": gate})
 
 
+MEMORY_VIEW_STEPS = 1000   # one marker per step: a longer picture draws slowly and shows only a flat line
+HALF_LIFE_LINES = 5        # the first few half-lives make the point; more lines are clutter (and slow)
+
+
 def memory_view(f: float, i: float, steps: int = 30) -> View:
     """A one-unit cell given one input (g = 1 at t = 1) then nothing, gates held at f and i.
 
-    Plots c_t over time with the half-life ln(0.5)/ln(f) marked.
+    f and i in [0, 1]; 2 <= steps <= 1000. Plots c_t over time, with the
+    first few half-lives ln(0.5)/ln(f) marked.
     """
+    f = check_in_range("f", f, 0.0, 1.0)
+    i = check_in_range("i", i, 0.0, 1.0)
+    steps = check_int("steps", steps, 2)
+    if steps > MEMORY_VIEW_STEPS:
+        raise ValueError(f"steps must be at most {MEMORY_VIEW_STEPS}, got {steps}: the picture has one point per "
+                         f"step, and a longer one takes seconds to draw and shows only a flat line")
     c = run_scalar_cell(f, i, pulse(steps))
     tau = half_life(f)
     fig = Figure(figsize=(8, 3.2), layout="constrained")
@@ -101,7 +113,7 @@ def memory_view(f: float, i: float, steps: int = 30) -> View:
     if 0 < tau < math.inf and c[1] != 0:
         ax.plot(t[1:], c[1] * 0.5 ** ((t[1:] - 1) / tau), ls="--", color="#9ca3af",
                 label=r"$c_1 \cdot 0.5^{(t-1)/\tau}$")
-        for k in range(1, int((steps - 1) / tau) + 1):
+        for k in range(1, min(int((steps - 1) / tau), HALF_LIFE_LINES) + 1):
             ax.axvline(1 + k * tau, color="#fde68a", lw=1)
     ax.set_ylim(-0.05, 1.05)
     ax.set_xlabel("step t")

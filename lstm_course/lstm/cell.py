@@ -18,10 +18,17 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..validate import as_array, check_int, check_shape
+from ..validate import as_array, check_int, check_seed, check_shape
 from .activations import sigmoid, tanh
 
-GATE_ORDER = ("i", "f", "g", "o")
+MAX_SIZE = 4096   # D and H above this would be gigabytes of weights: far beyond a teaching cell
+
+
+def _generator(name: str, rng) -> np.random.Generator:
+    """A NumPy Generator from a Generator, a checked seed, or None."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    return np.random.default_rng(check_seed(name, rng))
 
 
 class CellParams(NamedTuple):
@@ -48,10 +55,15 @@ class CellCache(NamedTuple):
 
 
 def init_cell_params(input_size: int, hidden_size: int, rng: np.random.Generator | int | None = None) -> CellParams:
-    """Random weights drawn like torch: uniform in [-1/sqrt(H), 1/sqrt(H)]."""
-    check_int("input_size", input_size)
-    check_int("hidden_size", hidden_size)
-    rng = np.random.default_rng(rng)
+    """Random weights drawn like torch: uniform in [-1/sqrt(H), 1/sqrt(H)].
+
+    Returns ``CellParams`` W_ih (4H, D), W_hh (4H, H), b_ih (4H,), b_hh (4H,)
+    with D = ``input_size``, H = ``hidden_size``. ``rng`` is a NumPy
+    ``Generator``, a seed in [0, 2**32 - 1], or None (fresh randomness).
+    """
+    check_int("input_size", input_size, 1, MAX_SIZE)
+    check_int("hidden_size", hidden_size, 1, MAX_SIZE)
+    rng = _generator("rng", rng)
     k = 1.0 / np.sqrt(hidden_size)
     H4 = 4 * hidden_size
     return CellParams(
@@ -63,23 +75,31 @@ def init_cell_params(input_size: int, hidden_size: int, rng: np.random.Generator
 
 
 def split_gates(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Split stacked pre-activations (..., 4H) into the four (..., H) blocks, order i, f, g, o."""
-    if z.shape[-1] % 4:
-        raise ValueError(f"stacked gates need a last axis of 4H, got {z.shape[-1]}")
+    """Split stacked pre-activations (..., 4H) into the four (..., H) blocks, order i, f, g, o (views, no copies)."""
+    if not (isinstance(z, np.ndarray) and z.dtype.kind in "fiu"):
+        z = as_array("z", z)     # lists and the like; refuses complex, text, NaN
+    if z.ndim == 0 or z.shape[-1] % 4 or z.shape[-1] == 0:
+        raise ValueError(f"z must have a last axis of 4H (H >= 1), got shape {z.shape}")
     H = z.shape[-1] // 4
     return z[..., :H], z[..., H:2 * H], z[..., 2 * H:3 * H], z[..., 3 * H:]   # views, no copies
 
 
-def cell_from_gates(f_t, i_t, g_t, o_t, c_prev) -> tuple[np.ndarray, np.ndarray]:
-    """The cell's last two lines, from gate values that are already known.
+def cell_from_gates(i_t, f_t, g_t, o_t, c_prev) -> tuple[np.ndarray, np.ndarray]:
+    """The cell's last two lines, from gate values that are already known (torch's order i, f, g, o).
 
     c_t = f_t * c_{t-1} + i_t * g_t;  h_t = o_t * tanh(c_t).
-    All five inputs must have the same shape (scalars allowed); returns (c_t, h_t).
+    All five inputs must have the same shape, e.g. (H,) or scalars (); returns (c_t, h_t) of that shape.
     """
-    f_t, i_t, g_t, o_t, c_prev = (as_array(n, v) for n, v in
-                                  (("f_t", f_t), ("i_t", i_t), ("g_t", g_t), ("o_t", o_t), ("c_prev", c_prev)))
-    for name, a in (("i_t", i_t), ("g_t", g_t), ("o_t", o_t), ("c_prev", c_prev)):
-        check_shape(name, a, f_t.shape)
+    i_t, f_t, g_t, o_t, c_prev = (as_array(n, v) for n, v in
+                                  (("i_t", i_t), ("f_t", f_t), ("g_t", g_t), ("o_t", o_t), ("c_prev", c_prev)))
+    for name, a in (("f_t", f_t), ("g_t", g_t), ("o_t", o_t), ("c_prev", c_prev)):
+        if a.shape != i_t.shape:
+            raise ValueError(f"{name} must have the shape of i_t, {i_t.shape}, got {a.shape}")
+    return _cell_update(i_t, f_t, g_t, o_t, c_prev)
+
+
+def _cell_update(i_t, f_t, g_t, o_t, c_prev) -> tuple[np.ndarray, np.ndarray]:
+    """c_t and h_t from the gates: the one home of these two lines (callers have checked the arrays)."""
     c_t = f_t * c_prev + i_t * g_t
     h_t = o_t * tanh(c_t)
     return c_t, h_t
@@ -114,8 +134,7 @@ def lstm_cell_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih=None, b_hh=None) -> 
             z = z + b
     z_i, z_f, z_g, z_o = split_gates(z)
     i_t, f_t, g_t, o_t = sigmoid(z_i), sigmoid(z_f), tanh(z_g), sigmoid(z_o)
-    c_t = f_t * c_prev + i_t * g_t
-    h_t = o_t * tanh(c_t)
+    c_t, h_t = _cell_update(i_t, f_t, g_t, o_t, c_prev)
     return h_t, c_t, CellCache(x_t, h_prev, c_prev, i_t, f_t, g_t, o_t, c_t, h_t)
 
 
@@ -123,7 +142,8 @@ def gates_backward(dh_t, dc_t, cache: CellCache) -> tuple[np.ndarray, np.ndarray
     """Backward through the gates of one step: ``(dz, dc_prev)``.
 
     ``dh_t`` and ``dc_t`` are the loss gradients reaching h_t and c_t from
-    later (shape of ``cache.h_t``). Returns dz, the gradient of the stacked
+    later, each exactly of the shape of ``cache.h_t``, (H,) or (B, H) (no
+    broadcasting); ``cache`` is the ``CellCache`` of ``lstm_cell_forward``. Returns dz, the gradient of the stacked
     pre-activation (..., 4H) in torch's order (i, f, g, o), and dc_prev:
 
         dc      = dc_t + dh_t * o_t * (1 - tanh(c_t)^2)   both paths into c_t
@@ -131,6 +151,26 @@ def gates_backward(dh_t, dc_t, cache: CellCache) -> tuple[np.ndarray, np.ndarray
         dz_i = dc * g_t * i_t (1 - i_t)     dz_f = dc * c_{t-1} * f_t (1 - f_t)
         dz_g = dc * i_t * (1 - g_t^2)       dz_o = dh_t * tanh(c_t) * o_t (1 - o_t)
     """
+    _check_cache(cache)
+    dh_t, dc_t = _check_grads(dh_t, dc_t, cache)
+    return _gates_backward(dh_t, dc_t, cache)
+
+
+def _check_cache(cache) -> None:
+    if not isinstance(cache, CellCache):
+        raise TypeError(f"cache must be the CellCache returned by lstm_cell_forward, got {type(cache).__name__}")
+
+
+def _check_grads(dh_t, dc_t, cache: CellCache) -> tuple[np.ndarray, np.ndarray]:
+    dh_t = as_array("dh_t", dh_t)
+    check_shape("dh_t", dh_t, cache.h_t.shape)
+    dc_t = as_array("dc_t", dc_t)
+    check_shape("dc_t", dc_t, cache.c_t.shape)
+    return dh_t, dc_t
+
+
+def _gates_backward(dh_t, dc_t, cache: CellCache) -> tuple[np.ndarray, np.ndarray]:
+    """``gates_backward`` without the checks, for callers that built the arrays themselves."""
     tanh_c = tanh(cache.c_t)
     dc = dc_t + dh_t * cache.o_t * (1.0 - tanh_c**2)
     i_t, f_t, g_t, o_t = cache.i_t, cache.f_t, cache.g_t, cache.o_t
@@ -151,19 +191,15 @@ def lstm_cell_backward(dh_t, dc_t, cache: CellCache, W_ih, W_hh) -> dict[str, np
     b_ih, b_hh (shaped like the weights; summed over the batch). The two
     biases get the same gradient: both are simply added to the pre-activation.
     """
-    if not isinstance(cache, CellCache):
-        raise ValueError(f"cache must be the CellCache returned by lstm_cell_forward, got {type(cache).__name__}")
+    _check_cache(cache)
     H = cache.h_t.shape[-1]
     D = cache.x_t.shape[-1]
     W_ih = as_array("W_ih", W_ih, ndim=2)
     check_shape("W_ih", W_ih, (4 * H, D))
     W_hh = as_array("W_hh", W_hh, ndim=2)
     check_shape("W_hh", W_hh, (4 * H, H))
-    dh_t = as_array("dh_t", dh_t)
-    check_shape("dh_t", dh_t, cache.h_t.shape)
-    dc_t = as_array("dc_t", dc_t)
-    check_shape("dc_t", dc_t, cache.c_t.shape)
-    dz, dc_prev = gates_backward(dh_t, dc_t, cache)
+    dh_t, dc_t = _check_grads(dh_t, dc_t, cache)
+    dz, dc_prev = _gates_backward(dh_t, dc_t, cache)
     dz_rows = dz.reshape(-1, 4 * H)  # one row per example: the weight gradients sum over the batch
     db = dz_rows.sum(axis=0)
     return {

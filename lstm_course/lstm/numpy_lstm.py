@@ -18,13 +18,48 @@ training mode (``numpy_lstm_from_torch`` warns if the module has it; in
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from ..validate import as_array, check_bool, check_int, check_shape
-from .cell import CellParams, split_gates
-from .sequence import sequence_backward, sequence_forward
+from ..validate import (
+    as_array,
+    check_bool,
+    check_int,
+    check_seed,
+    check_shape,
+    check_size,
+)
+from .cell import MAX_SIZE, CellParams, split_gates
+from .sequence import SequenceCache, sequence_backward, sequence_forward
 
 DTYPES = (np.float64, np.float32)
+MAX_PARAMS = 50_000_000   # 400 MB of float64 weights: far beyond any model this course builds
+
+
+class ForwardCache(NamedTuple):
+    """What ``backward`` and ``trace`` need from the last forward pass.
+
+    caches: one ``SequenceCache`` per layer and direction (index layer * D + direction);
+    unbatched: whether x was (T, input_size); out_shape and state_shape: the shapes of
+    ``out`` (user layout) and of h_n, c_n as (num_layers * D, B, H).
+    """
+
+    caches: list[SequenceCache]
+    unbatched: bool
+    out_shape: tuple[int, ...]
+    state_shape: tuple[int, int, int]
+
+
+def _float_dtype(dtype) -> np.dtype:
+    """``dtype`` as np.float64 or np.float32, or a clear error (torch dtypes included)."""
+    try:
+        found = np.dtype(dtype)
+    except TypeError:
+        found = None
+    if dtype is None or found not in DTYPES:
+        raise ValueError(f"dtype must be np.float64 or np.float32, got {dtype!r}")
+    return found
 
 
 class NumpyLSTM:
@@ -44,21 +79,22 @@ class NumpyLSTM:
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, bidirectional: bool = False, seed: int | None = None,
                  dtype=np.float64):
-        self.input_size = check_int("input_size", input_size)
-        self.hidden_size = check_int("hidden_size", hidden_size)
-        self.num_layers = check_int("num_layers", num_layers)
+        self.input_size = check_int("input_size", input_size, 1, MAX_SIZE)
+        self.hidden_size = check_int("hidden_size", hidden_size, 1, MAX_SIZE)
+        self.num_layers = check_int("num_layers", num_layers, 1, 64)
         self.bias = check_bool("bias", bias)
         self.batch_first = check_bool("batch_first", batch_first)
         self.bidirectional = check_bool("bidirectional", bidirectional)
-        if np.dtype(dtype) not in DTYPES:
-            raise ValueError(f"dtype must be float64 or float32, got {np.dtype(dtype)}")
-        self.dtype = np.dtype(dtype)
+        self.dtype = _float_dtype(dtype)
         self.num_directions = 2 if self.bidirectional else 1
-        rng = np.random.default_rng(seed)
+        check_size("NumpyLSTM(input_size, hidden_size, num_layers, bidirectional)",
+                   sum(int(np.prod(s)) for s in self.param_shapes().values()), MAX_PARAMS,
+                   "parameters: 50 million float64 take 400 MB, far beyond a teaching model")
+        rng = np.random.default_rng(check_seed("seed", seed))
         k = 1.0 / np.sqrt(self.hidden_size)
         self.params: dict[str, np.ndarray] = {
             name: rng.uniform(-k, k, shape).astype(self.dtype) for name, shape in self.param_shapes().items()}
-        self._last: tuple | None = None      # what backward needs from the last forward
+        self._last: ForwardCache | None = None      # what backward and trace need from the last forward
 
     # ----- parameters, named like torch's named_parameters() -----
 
@@ -84,9 +120,8 @@ class NumpyLSTM:
 
     def cell_params(self, layer: int = 0, direction: int = 0) -> CellParams:
         """The weights of one layer and direction as the ``CellParams`` of ``lstm_cell_forward`` (zero biases if none)."""
-        if not (0 <= layer < self.num_layers and 0 <= direction < self.num_directions):
-            raise ValueError(f"layer must be in [0, {self.num_layers - 1}] and direction in "
-                             f"[0, {self.num_directions - 1}], got layer={layer}, direction={direction}")
+        check_int("layer", layer, 0, self.num_layers - 1)
+        check_int("direction", direction, 0, self.num_directions - 1)
         found = [self.params[n] for n in self.names(layer, direction)]
         zeros = np.zeros(4 * self.hidden_size, dtype=self.dtype)
         return CellParams(*found) if self.bias else CellParams(*found, zeros, zeros)
@@ -126,7 +161,7 @@ class NumpyLSTM:
         if 0 in x.shape:
             raise ValueError(f"x must have at least one step and one sequence, got shape {x.shape}")
         xs = self._time_major(x.astype(self.dtype, copy=False), unbatched)
-        T, B, _ = xs.shape
+        B = xs.shape[1]
         L, H = self.num_layers * self.num_directions, self.hidden_size
         state_shape = (L, H) if unbatched else (L, B, H)
         if state is None:
@@ -154,12 +189,10 @@ class NumpyLSTM:
                 caches.append(cache)
             layer_in = outs[0] if len(outs) == 1 else np.concatenate(outs, axis=-1)
         out = self._user_layout(layer_in, unbatched)
-        self._last = (caches, unbatched, out.shape, h_n.shape)
+        self._last = ForwardCache(caches, unbatched, out.shape, h_n.shape)
         if unbatched:
             return out, (h_n[:, 0], c_n[:, 0])
         return out, (h_n, c_n)
-
-    forward = __call__
 
     def backward(self, d_out, d_h_n=None, d_c_n=None) -> dict[str, np.ndarray]:
         """Gradients of ``(out*d_out).sum() + (h_n*d_h_n).sum() + (c_n*d_c_n).sum()`` for the last forward.
@@ -213,8 +246,8 @@ class NumpyLSTM:
         if self._last is None:
             raise RuntimeError("trace needs a forward pass first: call net(x)")
         self.cell_params(layer, direction)  # checks layer and direction
-        caches, unbatched = self._last[:2]
-        cache = caches[layer * self.num_directions + direction]
+        cache = self._last.caches[layer * self.num_directions + direction]
+        unbatched = self._last.unbatched
         values = dict(zip(("i_t", "f_t", "g_t", "o_t"), split_gates(cache.gates)))
         values.update(c_t=cache.c[1:], h_t=cache.h[1:])
         if direction == 1:

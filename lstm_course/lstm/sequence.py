@@ -3,7 +3,7 @@
 ``sequence_forward`` projects the inputs of every step at once,
 ``Z_x = x @ W_ih.T + b_ih + b_hh`` (T, B, 4H), and keeps only the recurrent
 product ``h_{t-1} @ W_hh.T`` inside the loop over time. ``sequence_backward``
-walks the same steps in reverse with ``cell.gates_backward`` and sums the
+walks the same steps in reverse with ``cell.gates_backward``'s equations and sums the
 weight gradients in one product at the end (back-propagation through time).
 Arrays are time-major; ``NumpyLSTM`` handles layouts, layers and directions.
 """
@@ -14,8 +14,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .activations import tanh
-from .cell import CellCache, gates_backward, split_gates
+from ..validate import as_array, check_instance, check_shape
+from .activations import sigmoid, tanh
+from .cell import CellCache, _cell_update, _gates_backward, split_gates
 
 
 class SequenceCache(NamedTuple):
@@ -36,32 +37,46 @@ def sequence_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, W_ih: np.nda
     """Run one LSTM layer over a sequence. Returns ``(hs, cache)``, hs (T, B, H).
 
     x (T, B, D); h0 and c0 (B, H); W_ih (4H, D); W_hh (4H, H); b (4H,), the
-    sum b_ih + b_hh (zeros without bias). All arrays share one float dtype;
-    the caller (``NumpyLSTM``) has checked the shapes.
-
-    The four gates go through a single ``tanh`` call per step, using
-    sigmoid(z) = (1 + tanh(z / 2)) / 2: with s = 1/2 on the i, f, o blocks
-    and s = 1 on the g block, ``s * tanh(s * z) + (1 - s)`` is sigmoid for
-    i_t, f_t, o_t and tanh for g_t. Halving is exact in floating point and
-    tanh never overflows, so this is the same function, evaluated faster.
+    sum b_ih + b_hh (zeros without bias). Each step is the cell's equations:
+    sigmoid on the i, f, o blocks of the pre-activation, tanh on the g block,
+    then c_t = f_t * c_{t-1} + i_t * g_t and h_t = o_t * tanh(c_t).
     """
+    x, h0, c0, W_ih, W_hh, b = _check_forward(x, h0, c0, W_ih, W_hh, b)
     T, B, _ = x.shape
     H = W_hh.shape[1]
-    s = np.repeat(np.array([0.5, 0.5, 1.0, 0.5], dtype=x.dtype), H)   # blocks i, f, g, o
     z_x = x @ W_ih.T + b                      # every step's input projection in one product
     W_hh_T = np.ascontiguousarray(W_hh.T)
-    gates = np.empty_like(z_x)
+    gates = np.empty_like(z_x)                # the activated gates, (T, B, 4H), order i, f, g, o
     h = np.empty((T + 1, B, H), dtype=x.dtype)
     c = np.empty((T + 1, B, H), dtype=x.dtype)
     h[0], c[0] = h0, c0
     for t in range(T):
-        z = z_x[t] + h[t] @ W_hh_T            # (B, 4H), torch's order i, f, g, o
-        a = gates[t]
-        a[:] = s * tanh(s * z) + (1 - s)      # sigmoid on i, f, o; tanh on g
-        i_t, f_t, g_t, o_t = split_gates(a)
-        c[t + 1] = f_t * c[t] + i_t * g_t
-        h[t + 1] = o_t * tanh(c[t + 1])
+        z_i, z_f, z_g, z_o = split_gates(z_x[t] + h[t] @ W_hh_T)   # (B, H) each
+        i_t, f_t, g_t, o_t = split_gates(gates[t])                  # views into the cache
+        i_t[:], f_t[:], g_t[:], o_t[:] = sigmoid(z_i), sigmoid(z_f), tanh(z_g), sigmoid(z_o)
+        c[t + 1], h[t + 1] = _cell_update(i_t, f_t, g_t, o_t, c[t])
     return h[1:], SequenceCache(x, gates, h, c)
+
+
+def _check_forward(x, h0, c0, W_ih, W_hh, b):
+    """The arrays of ``sequence_forward``, checked: finite, real, shapes that fit, one float dtype (x's)."""
+    W_hh = as_array("W_hh", W_hh, ndim=2)
+    H = W_hh.shape[1]
+    check_shape("W_hh", W_hh, (4 * H, H))
+    W_ih = as_array("W_ih", W_ih, ndim=2)
+    if W_ih.shape[0] != 4 * H:
+        raise ValueError(f"W_ih must have shape (4H, D) = ({4 * H}, D), got {W_ih.shape}")
+    x = as_array("x", x, ndim=3)
+    T, B, _ = x.shape
+    if 0 in x.shape:
+        raise ValueError(f"x must have at least one step and one sequence, got shape {x.shape}")
+    check_shape("x", x, (T, B, W_ih.shape[1]))
+    h0, c0 = as_array("h0", h0, ndim=2), as_array("c0", c0, ndim=2)
+    check_shape("h0", h0, (B, H))
+    check_shape("c0", c0, (B, H))
+    b = as_array("b", b, ndim=1)
+    check_shape("b", b, (4 * H,))
+    return tuple(a.astype(x.dtype, copy=False) for a in (x, h0, c0, W_ih, W_hh, b))
 
 
 def sequence_backward(dhs: np.ndarray, dh_T: np.ndarray, dc_T: np.ndarray, cache: SequenceCache,
@@ -74,14 +89,24 @@ def sequence_backward(dhs: np.ndarray, dh_T: np.ndarray, dc_T: np.ndarray, cache
     b_ih and of b_hh alike). Inside the loop the state's gradient flows
     back one step: dh_{t-1} = dz_t @ W_hh and dc_{t-1} = dc_t * f_t.
     """
+    check_instance("cache", cache, SequenceCache, "the SequenceCache returned by sequence_forward")
     T, B, D = cache.x.shape
-    H = W_hh.shape[1]
+    H = cache.h.shape[-1]
+    W_ih = as_array("W_ih", W_ih, ndim=2)
+    check_shape("W_ih", W_ih, (4 * H, D))
+    W_hh = as_array("W_hh", W_hh, ndim=2)
+    check_shape("W_hh", W_hh, (4 * H, H))
+    dhs = as_array("dhs", dhs, ndim=3)
+    check_shape("dhs", dhs, (T, B, H))
+    dh_T, dc_T = as_array("dh_T", dh_T, ndim=2), as_array("dc_T", dc_T, ndim=2)
+    check_shape("dh_T", dh_T, (B, H))
+    check_shape("dc_T", dc_T, (B, H))
     dz = np.empty_like(cache.gates)
     dh, dc = dh_T, dc_T
     for t in reversed(range(T)):
         step = CellCache(cache.x[t], cache.h[t], cache.c[t], *split_gates(cache.gates[t]),
                          cache.c[t + 1], cache.h[t + 1])
-        dz[t], dc = gates_backward(dhs[t] + dh, dc, step)
+        dz[t], dc = _gates_backward(dhs[t] + dh, dc, step)
         dh = dz[t] @ W_hh
     dz_rows = dz.reshape(T * B, 4 * H)       # the weights were used at every step: sum over time and batch
     return {

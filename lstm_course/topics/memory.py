@@ -12,18 +12,32 @@ import math
 
 import numpy as np
 
-from ..validate import as_array, check_in_range, check_int
+from ..validate import as_array, check_in_range, check_int, check_real, check_size
+
+MAX_STEPS = 100_000   # one Python step each: more would take seconds and tell nothing a shorter run does not
+WHY_STEPS = "steps: each is one Python step, and a longer run would take seconds and show nothing new"
+
+
+def _sequence(name: str, values) -> np.ndarray:
+    """A 1-D, finite, non-empty sequence of at most MAX_STEPS numbers."""
+    arr = as_array(name, values, ndim=1)
+    if arr.size == 0:
+        raise ValueError(f"{name} must hold at least one step, got an empty sequence")
+    check_size(name, arr.size, MAX_STEPS, WHY_STEPS)
+    return arr
 
 
 def run_scalar_cell(f: float, i: float, g, c0: float = 0.0) -> np.ndarray:
     """Run c_t = f * c_{t-1} + i * g_t over the candidates ``g`` (T,).
 
-    ``f`` and ``i`` are constant gate values in [0, 1]. Returns c of shape
-    (T + 1,), with c[0] = c0.
+    ``f`` and ``i`` are constant gate values in [0, 1]; ``g`` holds T finite
+    numbers (1 <= T <= 100,000); ``c0`` is a finite number. Returns c of
+    shape (T + 1,), with c[0] = c0.
     """
     f = check_in_range("f", f, 0.0, 1.0)
     i = check_in_range("i", i, 0.0, 1.0)
-    g = as_array("g", g, ndim=1)
+    g = _sequence("g", g)
+    c0 = check_real("c0", c0)
     c = np.empty(len(g) + 1)
     c[0] = c0
     for t, g_t in enumerate(g, start=1):
@@ -45,27 +59,40 @@ def half_life(f: float) -> float:
 
 
 def steps_to_fraction(c, start: int, fraction: float = 0.5) -> int | None:
-    """First k >= 0 with |c[start + k]| <= fraction * |c[start]|, or None if it never gets there."""
+    """First k >= 0 with |c[start + k]| <= fraction * |c[start]|, or None if it never gets there.
+
+    ``c`` is 1-D (T,), ``start`` an index into it, ``fraction`` in [0, 1].
+    """
     c = as_array("c", c, ndim=1)
-    if not 0 <= start < len(c):
-        raise ValueError(f"start must be an index into c (0 to {len(c) - 1}), got {start}")
+    if isinstance(start, (bool, np.bool_)) or not isinstance(start, (int, np.integer)) or not 0 <= start < len(c):
+        raise ValueError(f"start must be an index into c (0 to {len(c) - 1}), got {start!r}")
+    fraction = check_in_range("fraction", fraction, 0.0, 1.0)
     below = np.flatnonzero(np.abs(c[start:]) <= fraction * abs(c[start]))
     return int(below[0]) if below.size else None
 
 
 def pulse(steps: int, at: int = 1, value: float = 1.0) -> np.ndarray:
-    """A sequence of ``steps`` zeros with ``value`` at step ``at`` (1-based, as t in the equations)."""
+    """A sequence (steps,) of zeros with ``value`` at step ``at`` (1-based, as t in the equations).
+
+    1 <= steps <= 100,000; ``value`` a finite number.
+    """
     check_int("steps", steps)
-    if not 1 <= at <= steps:
-        raise ValueError(f"at must be in [1, {steps}], got {at}")
+    check_size("steps", steps, MAX_STEPS, WHY_STEPS)
+    if isinstance(at, (bool, np.bool_)) or not isinstance(at, (int, np.integer)) or not 1 <= at <= steps:
+        raise ValueError(f"at must be in [1, {steps}], got {at!r}")
+    value = check_real("value", value)
     g = np.zeros(steps)
     g[at - 1] = value
     return g
 
 
 def run_scalar_rnn(w: float, u: float, x) -> np.ndarray:
-    """A one-unit tanh RNN, h_t = tanh(w h_{t-1} + u x_t), from h_0 = 0. Returns h (T + 1,)."""
-    x = as_array("x", x, ndim=1)
+    """A one-unit tanh RNN, h_t = tanh(w h_{t-1} + u x_t), from h_0 = 0; x (T,). Returns h (T + 1,).
+
+    ``w`` and ``u`` are finite numbers; x holds 1 to 100,000 finite numbers.
+    """
+    w, u = check_real("w", w), check_real("u", u)
+    x = _sequence("x", x)
     h = np.zeros(len(x) + 1)
     for t, x_t in enumerate(x, start=1):
         h[t] = math.tanh(w * h[t - 1] + u * x_t)

@@ -14,6 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..lstm.cell import CellParams, lstm_cell_forward
+from ..validate import as_array, check_real, check_shape, check_size
+
+MAX_WORDS = 10_000   # one cell step (or one one-hot column) per word; the stories here have a dozen
 
 OPEN, SHUT = 6.0, -6.0   # pre-activations: sigmoid(6) = 0.998, sigmoid(-6) = 0.002
 
@@ -32,17 +35,42 @@ STORY_KEEP = "Xiaohong went to the market early and bought apples , then she".sp
 STORY_SWITCH = "Xiaohong went to the market early and met Xiaoming , then he".split()
 
 
+def _words(name: str, words) -> list[str]:
+    """``words`` checked: a list or tuple of 1 to MAX_WORDS non-empty strings."""
+    if not isinstance(words, (list, tuple)):
+        raise TypeError(f"{name} must be a list of words (strings), got {type(words).__name__}")
+    if not words:
+        raise ValueError(f"{name} must hold at least one word, got an empty list")
+    check_size(name, len(words), MAX_WORDS, "words: one cell step each, and the stories here have a dozen")
+    bad = [w for w in words if not (isinstance(w, str) and w)]
+    if bad:
+        raise TypeError(f"{name} must hold non-empty strings, got {bad[0]!r} ({type(bad[0]).__name__})")
+    return list(words)
+
+
 def vocabulary(*sentences: list[str]) -> list[str]:
-    """Sorted distinct words of the sentences (the one-hot positions)."""
-    return sorted({w for s in sentences for w in s})
+    """Sorted distinct words of the sentences (the one-hot positions); each sentence a list of strings."""
+    if not sentences:
+        raise ValueError("vocabulary needs at least one sentence (a list of words)")
+    return sorted({w for k, s in enumerate(sentences) for w in _words(f"sentences[{k}]", s)})
+
+
+def _vocab(vocab) -> list[str]:
+    vocab = _words("vocab", vocab)
+    if len(set(vocab)) != len(vocab):
+        raise ValueError("vocab must list each word once (use vocabulary(...)), got repeated words")
+    return vocab
 
 
 def story_params(vocab: list[str], forget_on_filler: float = OPEN) -> CellParams:
     """Hand-set weights of a one-unit cell (H = 1, D = len(vocab)).
 
     ``forget_on_filler`` is the forget gate's pre-activation on ordinary
-    words: large keeps the fact, 0 gives f = 0.5, a leaky memory.
+    words: large keeps the fact, 0 gives f = 0.5, a leaky memory (a finite
+    number in [-20, 20], where sigmoid is already 0 or 1 to 1e-9).
     """
+    vocab = _vocab(vocab)
+    forget_on_filler = check_real("forget_on_filler", forget_on_filler, -20.0, 20.0)
     W_ih = np.zeros((4, len(vocab)))
     for col, word in enumerate(vocab):
         role = WORDS.get(word, "filler")
@@ -54,7 +82,17 @@ def story_params(vocab: list[str], forget_on_filler: float = OPEN) -> CellParams
 
 
 def run_story(words: list[str], vocab: list[str], params: CellParams) -> dict[str, np.ndarray]:
-    """Feed ``words`` one-hot through the cell; returns i, f, g, o, c, h, each (T,)."""
+    """Feed ``words`` one-hot through the cell; returns i, f, g, o, c, h, each (T,).
+
+    ``vocab`` lists the D distinct words; ``params`` are the ``CellParams`` of
+    a one-unit cell, W_ih (4, D), W_hh (4, 1), b_ih and b_hh (4,) (``story_params``).
+    """
+    words, vocab = _words("words", words), _vocab(vocab)
+    if not (isinstance(params, tuple) and len(params) == 4):
+        raise TypeError(f"params must be the CellParams (W_ih, W_hh, b_ih, b_hh) of story_params, "
+                        f"got {type(params).__name__}")
+    W_ih = as_array("params.W_ih", params[0], ndim=2)
+    check_shape("params.W_ih", W_ih, (4, len(vocab)))   # one unit, one column per vocabulary word
     unknown = [w for w in words if w not in vocab]
     if unknown:
         raise ValueError(f"words not in the vocabulary: {unknown}")

@@ -13,7 +13,7 @@ from lab_page import (broken_widget_texts, error_outputs, image_bytes, move_slid
 from lstm_course.classroom.panels import gate_values_view
 
 NOTEBOOKS = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
-GATE_ORDER = ("f_t", "i_t", "g_t", "o_t", "c_prev")   # the order of the sliders in notebook 01's first panel
+SLIDER_ORDER = ("i_t", "f_t", "g_t", "o_t", "c_prev")   # the order of the sliders in notebook 01's first panel (torch's gate order)
 
 
 def assert_ran_clean(page, name: str) -> None:
@@ -77,8 +77,8 @@ def gate_panel(page):
 
 def shown_values(panel) -> dict[str, float]:
     sliders = panel.locator(".widget-slider")
-    assert sliders.count() == len(GATE_ORDER)
-    return {name: slider_value(sliders.nth(k)) for k, name in enumerate(GATE_ORDER)}
+    assert sliders.count() == len(SLIDER_ORDER)
+    return {name: slider_value(sliders.nth(k)) for k, name in enumerate(SLIDER_ORDER)}
 
 
 def wait_for_readout(page, panel, values: dict[str, float], timeout_s: float = 20) -> None:
@@ -116,19 +116,19 @@ def test_notebook_01_other_playgrounds_respond(notebook_01, k):
     assert_ran_clean(notebook_01, "01")
 
 
-@pytest.mark.parametrize("k", range(len(GATE_ORDER)), ids=GATE_ORDER)
+@pytest.mark.parametrize("k", range(len(SLIDER_ORDER)), ids=SLIDER_ORDER)
 def test_each_gate_slider_updates_numbers_and_figure(notebook_01, k):
     page = notebook_01
     panel = gate_panel(page)
     before = shown_values(panel)
     img_src = panel.locator("img").first.get_attribute("src")
     slider = panel.locator(".widget-slider").nth(k)
-    move_slider(page, slider, 4, "ArrowLeft" if before[GATE_ORDER[k]] > 0 else "ArrowRight")
+    move_slider(page, slider, 4, "ArrowLeft" if before[SLIDER_ORDER[k]] > 0 else "ArrowRight")
     page.wait_for_function("([el, v]) => el.innerText.replace('\\u2212', '-') !== v",
-                           arg=[slider.locator(".widget-readout").element_handle(), f"{before[GATE_ORDER[k]]:.2f}"])
+                           arg=[slider.locator(".widget-readout").element_handle(), f"{before[SLIDER_ORDER[k]]:.2f}"])
     after = shown_values(panel)
-    assert after[GATE_ORDER[k]] != before[GATE_ORDER[k]]
-    assert {n: v for n, v in after.items() if n != GATE_ORDER[k]} == {n: v for n, v in before.items() if n != GATE_ORDER[k]}
+    assert after[SLIDER_ORDER[k]] != before[SLIDER_ORDER[k]]
+    assert {n: v for n, v in after.items() if n != SLIDER_ORDER[k]} == {n: v for n, v in before.items() if n != SLIDER_ORDER[k]}
     wait_for_readout(page, panel, after)
     assert_figure_is(page, panel, after)
     assert panel.locator("img").first.get_attribute("src") != img_src

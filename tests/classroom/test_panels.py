@@ -12,15 +12,15 @@ from lstm_course.lstm.activations import sigmoid
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def gate_sliders(f=0.9, i=0.5, g=-0.8, o=0.7, c=1.0):
-    return {"f_t": widgets.FloatSlider(value=f, min=0, max=1, step=0.01),
-            "i_t": widgets.FloatSlider(value=i, min=0, max=1, step=0.01),
+def gate_sliders(i=0.5, f=0.9, g=-0.8, o=0.7, c=1.0):
+    return {"i_t": widgets.FloatSlider(value=i, min=0, max=1, step=0.01),
+            "f_t": widgets.FloatSlider(value=f, min=0, max=1, step=0.01),
             "g_t": widgets.FloatSlider(value=g, min=-1, max=1, step=0.01),
             "o_t": widgets.FloatSlider(value=o, min=0, max=1, step=0.01),
             "c_prev": widgets.FloatSlider(value=c, min=-3, max=3, step=0.01)}
 
 
-def expected_cell(f, i, g, o, c_prev):
+def expected_cell(i, f, g, o, c_prev):
     c_t = f * c_prev + i * g
     return c_t, o * math.tanh(c_t)
 
@@ -34,12 +34,12 @@ def shown(panel, name):
 
 def test_every_gate_slider_recomputes_c_and_h_and_redraws():
     panel = playgrounds.LivePanel(playgrounds.gate_values_view, gate_sliders())
-    moves = [("f_t", 0.2), ("i_t", 1.0), ("g_t", 0.6), ("o_t", 0.3), ("c_prev", -2.5)]
+    moves = [("i_t", 1.0), ("f_t", 0.2), ("g_t", 0.6), ("o_t", 0.3), ("c_prev", -2.5)]
     for name, value in moves:
         before_png = panel.image.value
         panel.controls[name].value = value
         v = {k: c.value for k, c in panel.controls.items()}
-        c_t, h_t = expected_cell(v["f_t"], v["i_t"], v["g_t"], v["o_t"], v["c_prev"])
+        c_t, h_t = expected_cell(v["i_t"], v["f_t"], v["g_t"], v["o_t"], v["c_prev"])
         assert panel.last.values["c_t"] == pytest.approx(c_t, abs=1e-12)
         assert panel.last.values["h_t"] == pytest.approx(h_t, abs=1e-12)
         assert shown(panel, "c_t") == pytest.approx(c_t, abs=5e-5)
@@ -48,9 +48,10 @@ def test_every_gate_slider_recomputes_c_and_h_and_redraws():
 
 
 def test_gate_view_teaching_cases():
-    assert playgrounds.gate_values_view(1.0, 0.0, 0.9, 1.0, 1.7).values["c_t"] == 1.7   # perfect memory
-    assert playgrounds.gate_values_view(0.0, 1.0, -0.3, 1.0, 1.7).values["c_t"] == -0.3  # overwritten
-    v = playgrounds.gate_values_view(0.8, 0.2, 0.5, 0.0, 1.0).values
+    # positional arguments in torch's order: i_t, f_t, g_t, o_t, c_prev
+    assert playgrounds.gate_values_view(0.0, 1.0, 0.9, 1.0, 1.7).values["c_t"] == 1.7   # perfect memory
+    assert playgrounds.gate_values_view(1.0, 0.0, -0.3, 1.0, 1.7).values["c_t"] == -0.3  # overwritten
+    v = playgrounds.gate_values_view(0.2, 0.8, 0.5, 0.0, 1.0).values
     assert v["h_t"] == 0.0 and v["c_t"] != 0.0                                           # silent memory
 
 
@@ -106,12 +107,12 @@ def test_memory_slider_half_life():
 
 def test_panel_wiring_through_interactive_gives_same_result():
     # the same plain function also works with ipywidgets.interactive; assert on .result
-    w = widgets.interactive(playgrounds.gate_values_view, f_t=(0.0, 1.0), i_t=(0.0, 1.0), g_t=(-1.0, 1.0),
+    w = widgets.interactive(playgrounds.gate_values_view, i_t=(0.0, 1.0), f_t=(0.0, 1.0), g_t=(-1.0, 1.0),
                             o_t=(0.0, 1.0), c_prev=(-3.0, 3.0))
-    w.kwargs_widgets[0].value = 0.25   # f_t
+    next(c for c in w.kwargs_widgets if c.description == "f_t").value = 0.25
     w.update()
     kw = w.kwargs
-    c_t, h_t = expected_cell(kw["f_t"], kw["i_t"], kw["g_t"], kw["o_t"], kw["c_prev"])
+    c_t, h_t = expected_cell(kw["i_t"], kw["f_t"], kw["g_t"], kw["o_t"], kw["c_prev"])
     assert kw["f_t"] == 0.25
     assert w.result.values["c_t"] == pytest.approx(c_t) and w.result.values["h_t"] == pytest.approx(h_t)
 
@@ -137,3 +138,16 @@ def test_views_do_not_touch_pyplot_state():
     playgrounds.gate_values_view(0.5, 0.5, 0.5, 0.5, 0.5)
     playgrounds.memory_view(0.9, 1.0)
     assert plt.get_fignums() == before
+
+
+def test_memory_view_bounds_its_steps_and_half_life_lines():
+    with pytest.raises(ValueError, match="steps must be at most 1000, got 100000: the picture has one point per step"):
+        playgrounds.memory_view(0.5, 0.5, steps=100_000)
+    with pytest.raises(ValueError, match=r"f must be in \[0.0, 1.0\], got nan"):
+        playgrounds.memory_view(float("nan"), 0.5)
+    import time
+    start = time.perf_counter()
+    tiny = playgrounds.memory_view(1e-300, 0.5)     # half-life 0.001 steps: once 29,000 lines, now a few
+    assert time.perf_counter() - start < 5.0       # it took 20-57 s; generous bound for a busy machine
+    assert tiny.values["half_life"] == pytest.approx(math.log(0.5) / math.log(1e-300))
+    assert tiny.values["c_last"] == 0.0 and tiny.values["c_1"] == 0.5

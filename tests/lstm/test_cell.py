@@ -8,7 +8,7 @@ import torch
 
 from lstm_course.lstm.activations import sigmoid
 from lstm_course.lstm.cell import cell_from_gates, init_cell_params, lstm_cell_forward, split_gates
-from lstm_course.interop import cell_params_from_torch, torch_cell_from_params
+from lstm_course.interop import torch_cell_from_params
 
 
 @pytest.mark.parametrize("D,H,B", [(1, 1, None), (3, 4, None), (5, 2, 1), (3, 4, 7), (8, 16, 3)])
@@ -25,33 +25,6 @@ def test_cell_step_matches_torch_lstmcell(D, H, B):
     assert np.abs(h_np - h_pt.numpy()).max() <= 1e-12
     assert np.abs(c_np - c_pt.numpy()).max() <= 1e-12
     assert np.array_equal(cache.h_t, h_np) and np.array_equal(cache.c_t, c_np)
-
-
-def test_weights_copied_from_torch_in_gate_order():
-    torch.manual_seed(0)
-    cell = torch.nn.LSTMCell(3, 2, dtype=torch.float64)
-    params = cell_params_from_torch(cell)
-    x, h, c = torch.randn(3, dtype=torch.float64), torch.randn(2, dtype=torch.float64), torch.randn(2, dtype=torch.float64)
-    with torch.no_grad():
-        h_pt, c_pt = cell(x, (h, c))
-    h_np, c_np, cache = lstm_cell_forward(x.numpy(), h.numpy(), c.numpy(), *params)
-    assert np.abs(h_np - h_pt.numpy()).max() <= 1e-12 and np.abs(c_np - c_pt.numpy()).max() <= 1e-12
-    # torch's forget gate is rows H..2H: recompute it by hand from those rows
-    W_ih, W_hh, b_ih, b_hh = params
-    z_f = W_ih[2:4] @ x.numpy() + b_ih[2:4] + W_hh[2:4] @ h.numpy() + b_hh[2:4]
-    assert np.allclose(cache.f_t, sigmoid(z_f), atol=1e-15)
-
-
-def test_cell_without_bias_matches_torch():
-    torch.manual_seed(1)
-    cell = torch.nn.LSTMCell(4, 3, bias=False, dtype=torch.float64)
-    params = cell_params_from_torch(cell)
-    assert not params.b_ih.any() and not params.b_hh.any()
-    x, h, c = (torch.randn(2, n, dtype=torch.float64) for n in (4, 3, 3))
-    with torch.no_grad():
-        h_pt, _ = cell(x, (h, c))
-    h_np, _, _ = lstm_cell_forward(x.numpy(), h.numpy(), c.numpy(), params.W_ih, params.W_hh)
-    assert np.abs(h_np - h_pt.numpy()).max() <= 1e-12
 
 
 def test_init_like_torch_uniform_bound():
@@ -118,18 +91,12 @@ def test_cell_step_rejects_bad_input_clearly(change, message):
 
 
 def test_cell_from_gates_equations_and_shape_check():
-    c_t, h_t = cell_from_gates(0.5, 1.0, 0.4, 1.0, 2.0)
-    assert c_t == 0.5 * 2.0 + 0.4 and h_t == np.tanh(1.4)
-    with pytest.raises(ValueError, match=r"i_t must have shape \(2,\), got \(3,\)"):
+    c_t, h_t = cell_from_gates(1.0, 0.5, 0.4, 1.0, 2.0)          # torch's order: i_t, f_t, g_t, o_t, c_prev
+    assert c_t == 0.5 * 2.0 + 1.0 * 0.4 and h_t == np.tanh(1.4)
+    c_t, _ = cell_from_gates(i_t=0.0, f_t=1.0, g_t=0.4, o_t=1.0, c_prev=2.0)
+    assert c_t == 2.0
+    with pytest.raises(ValueError, match=r"f_t must have the shape of i_t, \(2,\), got \(3,\)"):
         cell_from_gates(np.ones(2), np.ones(3), np.ones(2), np.ones(2), np.ones(2))
-
-
-def test_torch_cell_from_params_rejects_mismatched_shapes():
-    W_ih, W_hh, b_ih, b_hh = init_cell_params(3, 4, rng=0)
-    with pytest.raises(ValueError, match=r"W_hh must have shape \(16, 4\), got \(16, 5\)"):
-        torch_cell_from_params((W_ih, np.zeros((16, 5)), b_ih, b_hh))
-    with pytest.raises(ValueError, match="expected a torch.nn.LSTMCell"):
-        cell_params_from_torch(torch.nn.LSTM(3, 4))
 
 
 @pytest.mark.parametrize("value", [0, 1, None, "True"])

@@ -1,11 +1,11 @@
-"""Half-life of a constant forget gate, the RNN recap, and the story sequence."""
+"""Half-life of a constant forget gate and the RNN recap (lstm_course.topics.memory)."""
 
 import math
 
 import numpy as np
 import pytest
 
-from lstm_course.topics import memory, story
+from lstm_course.topics import memory
 
 
 @pytest.mark.parametrize("f", [0.3, 0.5, 0.7, 0.9, 0.95, 0.99, 0.999])
@@ -46,20 +46,18 @@ def test_plain_rnn_fades_or_latches():
     assert latched[-1] > 0.8 and abs(latched[-1] - latched[-2]) < 1e-9
 
 
-def test_story_keeps_and_switches_the_fact():
-    vocab = story.vocabulary(story.STORY_KEEP, story.STORY_SWITCH)
-    params = story.story_params(vocab)
-    keep = story.run_story(story.STORY_KEEP, vocab, params)
-    switch = story.run_story(story.STORY_SWITCH, vocab, params)
-    assert keep["h"][-1] > 0.5 and switch["h"][-1] < -0.5
-    at_new_name = story.STORY_SWITCH.index("Xiaoming")
-    assert switch["f"][at_new_name] < 0.01 and switch["i"][at_new_name] > 0.99
-    assert np.all(keep["f"][1:] > 0.99)          # ordinary words keep the fact
-    leaky = story.run_story(story.STORY_KEEP, vocab, story.story_params(vocab, forget_on_filler=0.0))
-    assert abs(leaky["h"][-1]) < 0.05
-
-
-def test_story_rejects_unknown_words():
-    vocab = story.vocabulary(story.STORY_KEEP)
-    with pytest.raises(ValueError, match=r"words not in the vocabulary: \['Xiaoming'\]"):
-        story.run_story(["Xiaohong", "Xiaoming"], vocab, story.story_params(vocab))
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: memory.run_scalar_cell(0.5, 0.5, [1.0], c0=float("nan")), ValueError, "c0 must be"),
+    (lambda: memory.run_scalar_cell(0.5, 0.5, []), ValueError, "g must hold at least one step"),
+    (lambda: memory.run_scalar_cell(0.5, 0.5, [1.0, 1j]), ValueError, "g must hold real numbers"),
+    (lambda: memory.pulse(10**7), ValueError, "steps asks for 10,000,000 steps, more than the limit of 100,000"),
+    (lambda: memory.pulse(5, at=2.0), ValueError, r"at must be in \[1, 5\], got 2.0"),
+    (lambda: memory.pulse(5, value=float("inf")), ValueError, "value must be a finite number"),
+    (lambda: memory.run_scalar_rnn(float("nan"), 1.0, [1.0]), ValueError, "w must be"),
+    (lambda: memory.run_scalar_rnn(0.5, "1", [1.0]), TypeError, "u must be a real number"),
+    (lambda: memory.steps_to_fraction([1.0, 0.5], start=0, fraction=2.0), ValueError, r"fraction must be in \[0.0, 1.0\]"),
+    (lambda: memory.steps_to_fraction([1.0, 0.5], start=0.5), ValueError, "start must be an index into c"),
+])
+def test_unchecked_parameters_are_now_checked(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
