@@ -48,6 +48,13 @@ def check_shape(name: str, arr: np.ndarray, expected: tuple[int, ...]) -> None:
         raise ValueError(f"{name} must have shape {tuple(expected)}, got {tuple(arr.shape)}")
 
 
+def _as_real(name: str, value, span: str) -> float:
+    """``value`` as a float if it is a real number (Python or NumPy, not bool); else ``TypeError``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number {span}, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
 def check_in_range(name: str, value: float, low: float, high: float) -> float:
     """Return ``value`` as a float if it is a real number with ``low <= value <= high``.
 
@@ -55,21 +62,18 @@ def check_in_range(name: str, value: float, low: float, high: float) -> float:
     bools, strings, complex numbers and arrays raise ``TypeError``; NaN and
     values out of range raise ``ValueError``.
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number in [{low}, {high}], got {type(value).__name__} {value!r}")
-    v = float(value)
+    v = _as_real(name, value, f"in [{low}, {high}]")
     if math.isnan(v) or not (low <= v <= high):
         raise ValueError(f"{name} must be in [{low}, {high}], got {v}")
     return v
 
 
 def check_real(name: str, value: float, low: float = -math.inf, high: float = math.inf) -> float:
-    """Like ``check_in_range`` with open-ended defaults: any finite real number unless bounds are given."""
-    v = check_in_range(name, value, low, high)
+    """Return ``value`` as a float if it is a finite real number (in [low, high] when bounds are given)."""
+    v = _as_real(name, value, "(finite)")
     if not math.isfinite(v):
         raise ValueError(f"{name} must be a finite number, got {v}")
-    return v
-
+    return check_in_range(name, v, low, high)
 
 
 def check_bool(name: str, value) -> bool:
@@ -124,9 +128,15 @@ def check_instance(name: str, value, kinds: type | tuple[type, ...], what: str |
 
 
 def check_size(name: str, count: int, limit: int, why: str) -> int:
-    """Raise ``ValueError`` if a derived size ``count`` (elements, steps) exceeds ``limit``; ``why`` says why the limit."""
+    """Raise ``ValueError`` if a derived size ``count`` exceeds ``limit``.
+
+    ``why`` is ``"unit: reason"``, e.g. ``"entries: each costs two loss calls"``: the message reads
+    "arr asks for 1,000,000 entries, more than the limit of 200,000: each costs two loss calls".
+    """
+    unit, _, reason = why.partition(":")
     if count > limit:
-        raise ValueError(f"{name} asks for {count:,} {why.split(':')[0]}, more than the limit of {limit:,}: {why}")
+        raise ValueError(f"{name} asks for {count:,} {unit}, more than the limit of {limit:,}"
+                         + (f": {reason.strip()}" if reason.strip() else ""))
     return count
 
 

@@ -74,7 +74,7 @@ def test_scalar_checks_pass_good_values():
     (lambda: v.check_instance("x", "a", (int, float)), TypeError, "x must be int or float, got str"),
     (lambda: v.check_instance("x", "a", int, "a whole number"), TypeError, "x must be a whole number, got str"),
     (lambda: v.check_size("steps", 11, 10, "steps: each is a forward pass"), ValueError,
-     "steps asks for 11 steps, more than the limit of 10: steps: each is a forward pass"),
+     "steps asks for 11 steps, more than the limit of 10: each is a forward pass"),
     (lambda: v.as_tensor("x", torch.zeros(2, dtype=torch.int64)), ValueError,
      "x must be a tensor of real floating numbers, got dtype torch.int64"),
     (lambda: v.as_tensor("x", torch.zeros(2, dtype=torch.complex64)), ValueError,

@@ -40,8 +40,8 @@ def test_forget_bias_sets_the_gate_when_weights_are_zero():
 
 @pytest.mark.parametrize("module,value,message", [
     (torch.nn.GRU(2, 3), 1.0, "lstm must be a torch.nn.LSTM, got GRU"),
-    (torch.nn.LSTM(2, 3), float("nan"), r"value must be in \[-100.0, 100.0\], got nan"),
-    (torch.nn.LSTM(2, 3), math.inf, r"value must be in \[-100.0, 100.0\], got inf"),
+    (torch.nn.LSTM(2, 3), float("nan"), "value must be a finite number, got nan"),
+    (torch.nn.LSTM(2, 3), math.inf, "value must be a finite number, got inf"),
     (torch.nn.LSTM(2, 3), "2", "value must be a real number .* got str '2'"),
     (torch.nn.LSTM(2, 3, bias=False), 1.0, "lstm has no biases"),
 ])
@@ -96,7 +96,7 @@ def test_the_cell_state_gradient_is_a_power_of_the_constant_forget_gate():
     (lambda: gf.gradient_flow("rnn", T=10.5), r"T must be an integer in \[2, 2000\], got 10.5"),
     (lambda: gf.gradient_flow("rnn", 10, forget_bias=1.0), "forget_bias only applies to kind 'lstm', got kind 'rnn'"),
     (lambda: gf.gradient_flow("gru", 10, state="c"), "state must be 'h' \\(or 'c' for an LSTM\\), got 'c' for GRU"),
-    (lambda: gf.gradient_flow("lstm", 10, forget_bias=math.nan), r"forget_bias must be in \[-100.0, 100.0\], got nan"),
+    (lambda: gf.gradient_flow("lstm", 10, forget_bias=math.nan), "forget_bias must be a finite number, got nan"),
     (lambda: gf.gradient_flow("lstm", 10, hidden=0), r"hidden must be an integer in \[1, 1024\], got 0"),
     (lambda: gf.state_gradients(torch.nn.RNN(2, 3, batch_first=True), torch.zeros(1, 4, 2), torch.ones(4)),
      r"readout must have shape \(3,\), got \(4,\)"),

@@ -30,7 +30,7 @@ def test_story_rejects_unknown_words():
     (lambda: story.vocabulary(), ValueError, "at least one sentence"),
     (lambda: story.vocabulary(["a", 3]), TypeError, r"sentences\[0\] must hold non-empty strings, got 3"),
     (lambda: story.story_params(["a", "a"]), ValueError, "vocab must list each word once"),
-    (lambda: story.story_params(["a"], forget_on_filler=float("nan")), ValueError, "forget_on_filler must be in"),
+    (lambda: story.story_params(["a"], forget_on_filler=float("nan")), ValueError, "forget_on_filler must be a finite number, got nan"),
     (lambda: story.run_story([], ["a"], story.story_params(["a"])), ValueError, "words must hold at least one word"),
     (lambda: story.run_story(["a"], ["a"], None), TypeError, "params must be the CellParams"),
     (lambda: story.run_story(["a"], ["a", "b"], story.story_params(["a"])), ValueError,
