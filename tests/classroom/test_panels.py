@@ -1,13 +1,18 @@
-"""The slider callbacks: plain functions, driven here through real ipywidgets."""
+"""The slider panels of every notebook (classroom.panels and views): plain view functions, driven here through real ipywidgets."""
 
 import functools
 import math
 
 import ipywidgets as widgets
 import pytest
+import torch
 
-from lstm_course.classroom import panels as playgrounds
+from lstm_course.classroom import panels, plots
+from lstm_course.classroom.views import LivePanel
 from lstm_course.lstm.activations import sigmoid
+from lstm_course.topics import gradient_flow as gf
+from lstm_course.topics import lstm_api, sine
+from lstm_course.topics.sine import CourseConfig
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -33,7 +38,7 @@ def shown(panel, name):
 
 
 def test_every_gate_slider_recomputes_c_and_h_and_redraws():
-    panel = playgrounds.LivePanel(playgrounds.gate_values_view, gate_sliders())
+    panel = panels.LivePanel(panels.gate_values_view, gate_sliders())
     moves = [("i_t", 1.0), ("f_t", 0.2), ("g_t", 0.6), ("o_t", 0.3), ("c_prev", -2.5)]
     for name, value in moves:
         before_png = panel.image.value
@@ -49,9 +54,9 @@ def test_every_gate_slider_recomputes_c_and_h_and_redraws():
 
 def test_gate_view_teaching_cases():
     # positional arguments in torch's order: i_t, f_t, g_t, o_t, c_prev
-    assert playgrounds.gate_values_view(0.0, 1.0, 0.9, 1.0, 1.7).values["c_t"] == 1.7   # perfect memory
-    assert playgrounds.gate_values_view(1.0, 0.0, -0.3, 1.0, 1.7).values["c_t"] == -0.3  # overwritten
-    v = playgrounds.gate_values_view(0.2, 0.8, 0.5, 0.0, 1.0).values
+    assert panels.gate_values_view(0.0, 1.0, 0.9, 1.0, 1.7).values["c_t"] == 1.7   # perfect memory
+    assert panels.gate_values_view(1.0, 0.0, -0.3, 1.0, 1.7).values["c_t"] == -0.3  # overwritten
+    v = panels.gate_values_view(0.2, 0.8, 0.5, 0.0, 1.0).values
     assert v["h_t"] == 0.0 and v["c_t"] != 0.0                                           # silent memory
 
 
@@ -64,13 +69,13 @@ def test_gate_view_teaching_cases():
 def test_gate_view_rejects_out_of_range_values(bad, message):
     args = dict(f_t=0.5, i_t=0.5, g_t=0.5, o_t=0.5, c_prev=0.0) | bad
     with pytest.raises((ValueError, TypeError), match=message):
-        playgrounds.gate_values_view(**args)
+        panels.gate_values_view(**args)
 
 
 def test_panel_shows_a_view_error_instead_of_raising():
     sliders = gate_sliders()
     sliders["f_t"] = widgets.FloatSlider(value=0.5, min=0, max=2)   # a badly built slider can leave [0, 1]
-    panel = playgrounds.LivePanel(playgrounds.gate_values_view, sliders)
+    panel = panels.LivePanel(panels.gate_values_view, sliders)
     good = panel.last
     panel.controls["f_t"].value = 1.5
     assert panel.error == "f_t must be in [0.0, 1.0], got 1.5"
@@ -82,7 +87,7 @@ def test_panel_shows_a_view_error_instead_of_raising():
 def test_gate_from_inputs_slider_follows_sigmoid_of_preactivation():
     sliders = {n: widgets.FloatSlider(value=v, min=-5, max=5, step=0.01)
                for n, v in dict(x_t=1.0, h_prev=0.5, w_x=1.5, w_h=-0.4, b=0.1).items()}
-    panel = playgrounds.LivePanel(playgrounds.gate_from_inputs_view, sliders)
+    panel = panels.LivePanel(panels.gate_from_inputs_view, sliders)
     for name, value in [("x_t", -2.0), ("w_h", 3.0), ("b", 4.0), ("h_prev", -1.0), ("w_x", 0.0)]:
         panel.controls[name].value = value
         v = {k: c.value for k, c in panel.controls.items()}
@@ -93,7 +98,7 @@ def test_gate_from_inputs_slider_follows_sigmoid_of_preactivation():
 
 
 def test_memory_slider_half_life():
-    panel = playgrounds.LivePanel(playgrounds.memory_view, {
+    panel = panels.LivePanel(panels.memory_view, {
         "f": widgets.FloatSlider(value=0.9, min=0.5, max=1.0, step=0.005),
         "i": widgets.FloatSlider(value=1.0, min=0.0, max=1.0, step=0.05)})
     panel.controls["f"].value = 0.5 ** (1 / 4)
@@ -107,7 +112,7 @@ def test_memory_slider_half_life():
 
 def test_panel_wiring_through_interactive_gives_same_result():
     # the same plain function also works with ipywidgets.interactive; assert on .result
-    w = widgets.interactive(playgrounds.gate_values_view, i_t=(0.0, 1.0), f_t=(0.0, 1.0), g_t=(-1.0, 1.0),
+    w = widgets.interactive(panels.gate_values_view, i_t=(0.0, 1.0), f_t=(0.0, 1.0), g_t=(-1.0, 1.0),
                             o_t=(0.0, 1.0), c_prev=(-3.0, 3.0))
     next(c for c in w.kwargs_widgets if c.description == "f_t").value = 0.25
     w.update()
@@ -119,14 +124,14 @@ def test_panel_wiring_through_interactive_gives_same_result():
 
 def test_panel_rejects_non_widget_controls():
     with pytest.raises(ValueError, match="control 'b' must be a widget with a value"):
-        playgrounds.LivePanel(playgrounds.gate_from_inputs_view, {"b": 0.3})
+        panels.LivePanel(panels.gate_from_inputs_view, {"b": 0.3})
     with pytest.raises(ValueError, match="at least one control"):
-        playgrounds.LivePanel(playgrounds.gate_values_view, {})
+        panels.LivePanel(panels.gate_values_view, {})
 
 
 def test_partial_fixes_the_other_arguments():
-    view = functools.partial(playgrounds.gate_from_inputs_view, h_prev=0.0, w_x=2.0, w_h=0.0, b=0.0)
-    panel = playgrounds.LivePanel(view, {"x_t": widgets.FloatSlider(value=0.0, min=-3, max=3)})
+    view = functools.partial(panels.gate_from_inputs_view, h_prev=0.0, w_x=2.0, w_h=0.0, b=0.0)
+    panel = panels.LivePanel(view, {"x_t": widgets.FloatSlider(value=0.0, min=-3, max=3)})
     assert panel.last.values["gate"] == 0.5
     panel.controls["x_t"].value = 2.0
     assert panel.last.values["gate"] == pytest.approx(float(sigmoid(4.0)))
@@ -135,19 +140,168 @@ def test_partial_fixes_the_other_arguments():
 def test_views_do_not_touch_pyplot_state():
     import matplotlib.pyplot as plt
     before = plt.get_fignums()
-    playgrounds.gate_values_view(0.5, 0.5, 0.5, 0.5, 0.5)
-    playgrounds.memory_view(0.9, 1.0)
+    panels.gate_values_view(0.5, 0.5, 0.5, 0.5, 0.5)
+    panels.memory_view(0.9, 1.0)
     assert plt.get_fignums() == before
 
 
 def test_memory_view_bounds_its_steps_and_half_life_lines():
     with pytest.raises(ValueError, match="steps must be at most 1000, got 100000: the picture has one point per step"):
-        playgrounds.memory_view(0.5, 0.5, steps=100_000)
+        panels.memory_view(0.5, 0.5, steps=100_000)
     with pytest.raises(ValueError, match=r"f must be in \[0.0, 1.0\], got nan"):
-        playgrounds.memory_view(float("nan"), 0.5)
+        panels.memory_view(float("nan"), 0.5)
     import time
     start = time.perf_counter()
-    tiny = playgrounds.memory_view(1e-300, 0.5)     # half-life 0.001 steps: once 29,000 lines, now a few
+    tiny = panels.memory_view(1e-300, 0.5)     # half-life 0.001 steps: once 29,000 lines, now a few
     assert time.perf_counter() - start < 5.0       # it took 20-57 s; generous bound for a busy machine
     assert tiny.values["half_life"] == pytest.approx(math.log(0.5) / math.log(1e-300))
     assert tiny.values["c_last"] == 0.0 and tiny.values["c_1"] == 0.5
+
+
+# ---------------------------------------------------------------- notebooks 04 and 05
+
+# ---------------------------------------------------------------- notebook 04: gradient flow
+
+def test_the_panel_redraws_when_the_sliders_move():
+    T = widgets.IntSlider(value=30, min=10, max=200, step=10)
+    bias = widgets.FloatSlider(value=0.0, min=-2, max=4, step=0.5)
+    panel = LivePanel(panels.gradient_flow_view, {"T": T, "forget_bias": bias})
+    first = panel.last
+    assert first.values["T"] == 30 and first.png.startswith(PNG_MAGIC)
+    T.value = 80
+    assert panel.last.values["T"] == 80 and panel.last.png != first.png
+    assert panel.last.values["rnn_ratio"] < first.values["rnn_ratio"]      # longer reach, less gradient
+    bias.value = 2.0
+    assert panel.last.values["forget_gate"] == pytest.approx(sigmoid(2.0))
+    assert panel.last.values["lstm_ratio"] > 1e3 * panel.last.values["rnn_ratio"]
+    assert panel.error is None and "data-name='LSTM'" in panel.readout.value
+
+
+def test_the_slider_corner_reads_a_measured_ratio_not_a_clamp():
+    """T = 300, forget bias -2: the LSTM's gradient is about 1e-200 and must be measured, not shown as -300."""
+    view = panels.gradient_flow_view(300, -2.0)
+    lstm = view.values["lstm_ratio"]
+    flow = gf.gradient_flow("lstm", 300, 32, -2.0)
+    assert 0 < lstm < 1e-162 and lstm == flow.ratio[-1]        # below where a plain norm's squares underflow
+    shown = float(view.html.split("data-name='LSTM'>")[1].split("<")[0])
+    assert shown == pytest.approx(math.log10(lstm), abs=1e-4) and shown > -300
+
+
+def test_a_ratio_below_float64_says_so():
+    view = panels.gradient_flow_view(400, -10.0, hidden=4)          # f = 4.5e-5 for 399 steps: far below 1e-308
+    assert view.values["lstm_ratio"] == 0.0 and view.values["rnn_ratio"] > 0
+    assert "below float64" in view.html and "data-name='LSTM'>-inf<" in view.html
+    assert "data-name='LSTM'>-300" not in view.html
+
+
+@pytest.mark.parametrize("call,error,message", [
+    (lambda: panels.gradient_flow_view(1, 1.0), ValueError, r"T must be an integer in \[2, 400\], got 1"),
+    (lambda: panels.gradient_flow_view(20, math.inf), ValueError, r"forget_bias must be in \[-10.0, 10.0\], got inf"),
+    (lambda: panels.gradient_flow_view(20, "1"), TypeError, r"forget_bias must be a real number"),
+    (lambda: panels.gradient_flow_view(20, 1.0, hidden=10**6), ValueError, r"hidden must be an integer in \[1, 256\]"),
+])
+def test_gradient_flow_view_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+# ---------------------------------------------------------------- notebook 05: the shape explorer
+
+def explorer():
+    return LivePanel(panels.shape_explorer_view, {
+        "seq_len": widgets.IntSlider(value=3, min=1, max=10), "batch": widgets.IntSlider(value=2, min=1, max=8),
+        "input_size": widgets.IntSlider(value=5, min=1, max=16),
+        "hidden_size": widgets.IntSlider(value=6, min=1, max=16),
+        "num_layers": widgets.IntSlider(value=2, min=1, max=4), "bidirectional": widgets.Checkbox(value=False),
+        "batch_first": widgets.Checkbox(value=False), "proj_size": widgets.IntSlider(value=0, min=0, max=15)})
+
+
+def test_explorer_follows_every_control():
+    panel = explorer()
+    moves = [("seq_len", 9), ("batch", 4), ("input_size", 11), ("hidden_size", 8), ("num_layers", 3),
+             ("bidirectional", True), ("batch_first", True), ("proj_size", 5)]
+    for name, value in moves:
+        before = panel.last
+        panel.controls[name].value = value
+        settings = {k: c.value for k, c in panel.controls.items()}
+        assert panel.error is None and panel.last is not before
+        assert panel.last.values == lstm_api.lstm_shapes(**settings), name
+        assert bytes(panel.image.value).startswith(PNG_MAGIC)
+        for tensor, shape in panel.last.values.items():
+            assert f"data-name='{tensor}'>{shape}<" in panel.readout.value
+    assert panel.last.values["output"] == (4, 9, 10) and panel.last.values["c_n"] == (6, 4, 8)
+
+
+def test_explorer_reports_a_projection_too_large():
+    panel = explorer()
+    panel.controls["proj_size"].value = 6
+    assert panel.error == "proj_size must be smaller than hidden_size=6, got proj_size=6"
+    panel.controls["proj_size"].value = 0
+    assert panel.error is None and panel.last.values["h_n"] == (2, 2, 6)
+
+
+@pytest.mark.parametrize("call,error,message", [
+    (lambda: panels.shape_explorer_view(10**6, 10**6, 5, 6, 1, False, False), ValueError,
+     r"this LSTM asks for [0-9,]+ numbers, more than the limit of 20,000,000"),
+    (lambda: panels.shape_explorer_view(3, 2, 5, 6, 100, False, False), ValueError,
+     r"num_layers must be an integer in \[1, 16\], got 100"),
+    (lambda: panels.shape_explorer_view(3, 2, 5, 6, 1, False, "no"), TypeError,
+     r"batch_first must be True or False, got str 'no'"),
+    (lambda: panels.shape_explorer_view(3, 2, 5, 6, 1, 1, False), TypeError,
+     r"bidirectional must be True or False, got int 1"),
+])
+def test_shape_explorer_view_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+# ---------------------------------------------------------------- notebook 07
+
+torch.set_num_threads(1)
+
+
+def test_noise_slider_recomputes_floor_and_persistence():
+    panel = panels.WhatIfPanel(device="cpu")
+    assert panel.data.last.values["noise_floor"] == pytest.approx(0.01)
+    panel.noise.value = 0.3
+    values = panel.data.last.values
+    noisy, _ = sine.article_data(0.3)
+    assert values["noise_floor"] == pytest.approx(0.09)
+    assert values["mse_persistence"] == pytest.approx(sine.persistence_mse(noisy))
+    assert values["mse_persistence"] == pytest.approx(values["persistence_expected"], rel=0.25)
+    assert panel.data.image.value[:4] == b"\x89PNG"
+
+
+def test_retrain_button_trains_and_shows_the_result():
+    config = CourseConfig(window=10, hidden=8, max_epochs=3, patience=5, val_size=50)
+    panel = panels.WhatIfPanel(noise=0.2, config=config, device="cpu")
+    panel.button.click()
+    values = panel.last.values
+    assert values["noise"] == 0.2 and values["epochs"] == 3 and panel.bar.value == 3
+    assert values["noise_floor"] == pytest.approx(0.04)
+    assert panel.image.value == panel.last.png and "free-run RMSE" in panel.readout.value
+    assert not panel.button.disabled
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: panels.noise_view(-0.1), ValueError, "noise must be in [0.0, 10.0], got -0.1"),
+    (lambda: panels.noise_view("0.3"), TypeError, "noise must be a real number"),
+    (lambda: panels.noise_view(0.1, seed=-1), ValueError, "seed must be an integer in [0, 4294967295], got -1"),
+    (lambda: panels.retrain_view(float("nan")), ValueError, "noise must be in [0.0, 10.0], got nan"),
+    (lambda: panels.retrain_view(0.1, config={"window": 10}), TypeError, "config must be CourseConfig, got dict"),
+    (lambda: panels.retrain_view(0.1, on_epoch=3), TypeError, "on_epoch must be a function, got int"),
+    (lambda: panels.WhatIfPanel(noise=0.9), ValueError, "noise must be in [0.0, 0.5], got 0.9"),
+    (lambda: panels.WhatIfPanel(config=None), TypeError, "config must be CourseConfig, got NoneType"),
+])
+def test_bad_input_is_refused_with_its_name(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert message in str(info.value)
+
+
+def test_loss_curve_png_is_a_picture():
+    assert plots.loss_curve_png([0.5, 0.2, 0.1], [0.6, 0.3, 0.35])[:4] == b"\x89PNG"
+    with pytest.raises(ValueError, match="train_losses must be 1-D"):
+        plots.loss_curve_png([[0.5]], [])
+    with pytest.raises(ValueError, match="val_losses has 4 values, more than the 3 epochs of train_losses"):
+        plots.loss_curve_png([0.5, 0.2, 0.1], [0.6, 0.3, 0.35, 0.3])
