@@ -8,7 +8,6 @@ import pytest
 import torch
 
 from lstm_course.topics import gradient_flow as gf
-from lstm_course.classroom import checkers
 from lstm_course.classroom import panels
 from lstm_course import torchkit
 from lstm_course.topics.adding_problem import make_recurrent
@@ -109,7 +108,6 @@ def test_the_cell_state_gradient_is_a_power_of_the_constant_forget_gate():
     (lambda: panels.gradient_flow_view(1, 1.0), r"T must be an integer in \[2, 400\], got 1"),
     (lambda: panels.gradient_flow_view(20, math.inf), r"forget_bias must be in \[-10.0, 10.0\], got inf"),
     (lambda: gf.constant_forget_ratio(2.0, -1), r"k must be an integer in \[0, 500\], got -1"),
-    (lambda: checkers.check_forget_scaling(0.88), "predict must be a function, got float"),
 ])
 def test_bad_input_is_a_clear_value_error(call, message):
     with pytest.raises(ValueError, match=message):
@@ -129,25 +127,3 @@ def test_the_panel_redraws_when_the_sliders_move():
     assert panel.last.values["forget_gate"] == pytest.approx(sigmoid(2.0))
     assert panel.last.values["lstm_ratio"] > 1e3 * panel.last.values["rnn_ratio"]
     assert panel.error is None and "data-name='LSTM'" in panel.readout.value
-
-
-def test_checker_passes_the_derivation_and_names_each_slip():
-    assert checkers.check_forget_scaling(lambda b, k: sigmoid(b) ** k).passed
-    slips = {
-        "not b itself": lambda b, k: b ** k,
-        "a power of f, not f times k": lambda b, k: sigmoid(b) * k,
-        "not k + 1": lambda b, k: sigmoid(b) ** (k + 1),
-        "follow dc_t/dc_(t-1)": lambda b, k: 0.5 ** k,
-    }
-    for hint, wrong in slips.items():
-        verdict = checkers.check_forget_scaling(wrong)
-        assert not verdict.passed and hint in verdict.problems[0], (hint, verdict.problems)
-
-
-def test_checker_reports_unwritten_and_crashing_functions():
-    def unwritten(b, k):
-        raise NotImplementedError
-
-    assert "not written yet" in checkers.check_forget_scaling(unwritten).problems[0]
-    assert "raised ZeroDivisionError" in checkers.check_forget_scaling(lambda b, k: 1 / 0).problems[0]
-    assert "return one number, got NoneType" in checkers.check_forget_scaling(lambda b, k: None).problems[0]
