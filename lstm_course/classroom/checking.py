@@ -211,8 +211,10 @@ def gap(got: np.ndarray, ref: np.ndarray) -> float:
 
 
 def show(a) -> str:
-    """A short printout of a small array, to 4 decimals: ``'[0.1235, -1.0]'``."""
-    return str(np.round(np.asarray(a, dtype=float), 4).tolist())
+    """A short printout of a small array, to 4 decimals: ``'[0.1235, -1.0]'`` (huge values as they are)."""
+    a = np.asarray(a, dtype=float)
+    with np.errstate(all="ignore"):  # rounding 1e308 overflows; those keep their value
+        return str(np.where(np.abs(a) < 1e12, np.round(a, 4), a).tolist())
 
 
 # ---------------------------------------------------------------- the verdict, built part by part
