@@ -1,4 +1,4 @@
-"""What every exercise checker shares: the verdict, a safe call of the learner's function, and a safe reading of its answer.
+"""What every exercise checker shares: the verdict, a safe call of the learner's function, a safe reading of its answer.
 
 A checker reads as: probes, call, compare, name the part::
 

@@ -57,7 +57,8 @@ tensors = st.builds(lambda a, grad: torch.tensor(a, requires_grad=grad),
                     hnp.arrays(np.float32, hnp.array_shapes(max_dims=3, max_side=5),
                                elements=st.floats(-1e3, 1e3, width=32)), st.booleans())
 oddities = st.sampled_from([object, BadArray, BadEverything, lambda: np.broadcast_to(1.0, (10 ** 6, 10 ** 6)),
-                            lambda: torch.zeros(3, dtype=torch.complex64), lambda: torch.ones(2, 2, dtype=torch.bfloat16),
+                            lambda: torch.zeros(3, dtype=torch.complex64),
+                            lambda: torch.ones(2, 2, dtype=torch.bfloat16),
                             lambda: np.array([1.0, "a"], dtype=object), lambda: {1, 2}, lambda: range(3),
                             lambda: b"bytes", lambda: Ellipsis, lambda: np.float64,
                             lambda: (x for x in range(3))]).map(lambda make: make())
