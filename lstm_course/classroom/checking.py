@@ -210,6 +210,11 @@ def gap(got: np.ndarray, ref: np.ndarray) -> float:
     return float(np.max(np.abs(got - ref))) if np.size(got) else 0.0
 
 
+def close(got: np.ndarray, ref: np.ndarray) -> bool:
+    """True if ``got`` (an answer read by ``as_learner_array``) is within ``tolerance(got)`` of ``ref``."""
+    return gap(got, ref) <= tolerance(got)
+
+
 def show(a) -> str:
     """A short printout of a small array, to 4 decimals: ``'[0.1235, -1.0]'`` (huge values as they are)."""
     a = np.asarray(a, dtype=float)
@@ -260,10 +265,9 @@ class Verdict:
 
     def compare(self, name: str, got: np.ndarray, ref: np.ndarray, hint: str, part: str | None = None) -> bool:
         """True if ``got`` matches ``ref`` within ``tolerance(got)``; else add "part: name is ..., expected ..."."""
-        err = gap(got, ref)
-        if err <= tolerance(got):
+        if close(got, ref):
             return True
-        self.gaps.append(err)
+        self.gaps.append(gap(got, ref))
         self.add(f"{part + ': ' if part else ''}{name} is {show(got)}, expected {show(ref)}. Hint: {hint}")
         return False
 

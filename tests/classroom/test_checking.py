@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_course.classroom.checking import (LOW_TOL, TOL, CheckResult, Verdict, as_learner_array, checker,
+from lstm_course.classroom.checking import (LOW_TOL, TOL, CheckResult, Verdict, as_learner_array, checker, close,
                                             describe, gap, show, tolerance, unpack)
 
 
@@ -113,6 +113,9 @@ def test_tolerance_gap_and_show():
     assert tolerance(np.zeros(2)) == TOL and tolerance(np.zeros(2, dtype=np.float32)) == LOW_TOL
     assert gap(np.array([1.0, 2.0]), np.array([1.5, 1.0])) == 1.0
     assert gap(np.zeros(0), np.zeros(0)) == 0.0
+    assert close(np.array([1.0]), np.array([1.0 + 5e-9])) and not close(np.array([1.0]), np.array([1.0 + 5e-8]))
+    assert close(np.array([1.0], dtype=np.float32), np.array([1.0 + 5e-6]))
+    assert not close(np.array([1.0], dtype=np.float32), np.array([1.0 + 5e-5]))
     assert show(np.array([0.123456, -1.0])) == "[0.1235, -1.0]"
     assert show(np.array([1e308, 2.5e-5])) == "[1e+308, 0.0]"
 
