@@ -2,6 +2,12 @@
 
 A checker feeds the learner's function inputs in which every term but one
 is zero (or pinned by a bias), so a wrong answer points at one gate.
+
+Every checker has the shape that ``checking`` gives it: ``@checker(title,
+arg)`` (a TypeError if the learner passes something that is not a function;
+a verdict, never a traceback, whatever the function returns), probes, then
+``verdict.ask`` (call it, read its answer as arrays of the right shapes),
+``verdict.compare`` (name the wrong part), ``verdict.result()``.
 """
 
 from __future__ import annotations
