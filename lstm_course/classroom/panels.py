@@ -20,7 +20,6 @@ from ..lstm.activations import sigmoid
 from ..topics.gradient_flow import gradient_flow
 from ..topics.lstm_api import SHAPE_NAMES, run_shapes, shape_rule
 from ..topics.memory import half_life, pulse, run_scalar_cell
-from ..torchkit import pick_device
 from ..topics.sine import (
     N_POINTS,
     NOISE,
@@ -34,6 +33,7 @@ from ..topics.sine import (
     persistence_mse,
     train_course,
 )
+from ..torchkit import pick_device
 from ..validate import check_callable, check_in_range, check_instance, check_int
 from .diagram import draw_cell
 from .plots import draw_layers, plot_flows, plot_forecasts

@@ -31,8 +31,16 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from ..torchkit import RecurrentRegressor, best_times, cpu_threads, make_recurrent, optimizer_step
-from ..validate import (SEED_MAX, as_tensor, check_bool, check_choice, check_in_range, check_instance, check_int,
-                        check_size)
+from ..validate import (
+    SEED_MAX,
+    as_tensor,
+    check_bool,
+    check_choice,
+    check_in_range,
+    check_instance,
+    check_int,
+    check_size,
+)
 
 KINDS = ("rnn", "gru", "lstm")
 MEAN_MSE = 1 / 6                                # MSE of always answering 1 on the adding problem

@@ -30,8 +30,17 @@ from tqdm.auto import tqdm
 from ..interop import numpy_lstm_from_torch
 from ..lstm.numpy_lstm import NumpyLSTM
 from ..torchkit import best_times, train_epoch
-from ..validate import (SEED_MAX, as_array, check_bool, check_in_range, check_instance, check_int, check_seed,
-                        check_shape, check_size)
+from ..validate import (
+    SEED_MAX,
+    as_array,
+    check_bool,
+    check_in_range,
+    check_instance,
+    check_int,
+    check_seed,
+    check_shape,
+    check_size,
+)
 
 IGNORE = -100   # the label of positions with nothing k steps ahead; cross_entropy's default ignore_index
 MAX_NUMBERS = 50_000_000   # symbols in one data set, numbers in one timed input: they must fit in memory

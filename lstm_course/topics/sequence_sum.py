@@ -25,8 +25,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from ..torchkit import RecurrentRegressor, train_epoch
-from ..validate import (SEED_MAX, as_array, check_bool, check_in_range, check_instance, check_int, check_seed,
-                        check_size)
+from ..validate import SEED_MAX, as_array, check_bool, check_in_range, check_instance, check_int, check_seed, check_size
 
 N_SAMPLES, STEPS = 1000, 10
 X_SHIFT = 0.5                 # the mean of a uniform [0, 1) input: what the model subtracts from x

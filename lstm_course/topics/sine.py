@@ -36,8 +36,18 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from ..torchkit import RecurrentRegressor, mean_loss, pick_device, seed_everything, train_epoch
-from ..validate import (SEED_MAX, as_array, check_bool, check_callable, check_choice, check_in_range, check_instance,
-                        check_int, check_real, check_seed)
+from ..validate import (
+    SEED_MAX,
+    as_array,
+    check_bool,
+    check_callable,
+    check_choice,
+    check_in_range,
+    check_instance,
+    check_int,
+    check_real,
+    check_seed,
+)
 
 SEED = 42          # the article's np.random.seed
 NOISE = 0.1        # the article's noise standard deviation

@@ -7,9 +7,18 @@ import time
 from pathlib import Path
 
 import pytest
+from lab_page import (
+    broken_widget_texts,
+    error_outputs,
+    image_bytes,
+    move_slider,
+    notebook,
+    open_notebook,
+    output_signature,
+    run_all_cells,
+    slider_value,
+)
 
-from lab_page import (broken_widget_texts, error_outputs, image_bytes, move_slider, notebook, open_notebook,
-                      output_signature, run_all_cells, slider_value)
 from lstm_course.classroom.panels import gate_values_view
 
 NOTEBOOKS = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))

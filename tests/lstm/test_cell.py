@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
+from lstm_course.interop import torch_cell_from_params
 from lstm_course.lstm.activations import sigmoid
 from lstm_course.lstm.cell import cell_from_gates, init_cell_params, lstm_cell_forward, split_gates
-from lstm_course.interop import torch_cell_from_params
 
 
 @pytest.mark.parametrize("D,H,B", [(1, 1, None), (3, 4, None), (5, 2, 1), (3, 4, 7), (8, 16, 3)])

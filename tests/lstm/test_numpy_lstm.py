@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 import torch
 
+from lstm_course.interop import numpy_lstm_from_torch
 from lstm_course.lstm.gradcheck import numeric_gradient, rel_error
 from lstm_course.lstm.numpy_lstm import NumpyLSTM
-from lstm_course.interop import numpy_lstm_from_torch
 
 N_CONFIGS = 120
 FORWARD_TOL = 1e-12

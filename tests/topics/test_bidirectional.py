@@ -6,9 +6,8 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from lstm_course.topics import bidirectional as bi
-from lstm_course.classroom import checkers
 from lstm_course.classroom import plots
+from lstm_course.topics import bidirectional as bi
 
 
 @pytest.mark.parametrize("layers,bias", [(1, True), (2, True), (3, False)])
@@ -75,22 +74,6 @@ def test_summary_equals_the_final_states():
     with torch.no_grad():
         out, (h_n, _) = module(torch.randn(4, 2, 2, dtype=torch.float64))
     assert np.array_equal(bi.summary(out.numpy(), 3), torch.cat([h_n[0], h_n[1]], dim=-1).numpy())
-
-
-def test_checker_of_the_summary_exercise():
-    def stub(output, H):
-        raise NotImplementedError
-
-    assert "not written yet" in str(checkers.check_summary(stub))
-    assert checkers.check_summary(bi.summary).passed
-    last = checkers.check_summary(lambda o, H: o[-1])
-    assert not last and len(last.problems) == 1 and last.problems[0].startswith("backward half: taken at step 4")
-    swapped = checkers.check_summary(lambda o, H: np.concatenate([o[-1, :, H:], o[0, :, :H]], -1))
-    assert not swapped and all("other direction" in p for p in swapped.problems)
-    shape = checkers.check_summary(lambda o, H: o[-1, :, :H])
-    assert not shape and "shape (3, 4)" in shape.problems[0]
-    with pytest.raises(ValueError, match="fn must be a function"):
-        checkers.check_summary("summary")
 
 
 @pytest.mark.parametrize("call,message", [

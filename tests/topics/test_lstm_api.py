@@ -8,7 +8,8 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from lstm_course.topics import lstm_api
-from lstm_course.classroom import checkers
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 @pytest.mark.parametrize("layers,bidirectional,batch_first,proj",
                          list(itertools.product((1, 3), (False, True), (False, True), (0, 2))))
@@ -84,25 +85,6 @@ def test_last_step_equals_the_final_state_of_a_packed_batch():
 def test_last_step_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
-
-
-def test_checker_of_the_last_step_exercise():
-    def stub(output, lengths):
-        raise NotImplementedError
-
-    assert "not written yet" in str(checkers.check_last_step(stub))
-    assert checkers.check_last_step(lambda o, n: lstm_api.last_step(o, n)).passed
-    assert checkers.check_last_step(lambda o, n: o[torch.arange(len(n)), n - 1]).passed
-    padded = checkers.check_last_step(lambda o, n: o[:, -1])
-    assert not padded and "that is padding" in padded.problems[0]
-    off_by_one = checkers.check_last_step(lambda o, n: o[torch.arange(len(n)), n])
-    assert not off_by_one and "indexed past the end" in off_by_one.problems[0]
-    clamped = checkers.check_last_step(lambda o, n: o[torch.arange(len(n)), n.clamp(max=o.shape[1] - 1)])
-    assert not clamped and clamped.problems[0].startswith("off by one")
-    time_first = checkers.check_last_step(lambda o, n: o[-1])
-    assert not time_first and "last *sequence*" in time_first.problems[0]
-    with pytest.raises(ValueError, match="fn must be a function, got int"):
-        checkers.check_last_step(3)
 
 
 # ---------------------------------------------------------------- streams

@@ -14,9 +14,8 @@ import torch
 from torch import nn
 
 from lstm_course.topics import sine
-from lstm_course.classroom import checkers
-from lstm_course.torchkit import set_forget_bias
 from lstm_course.topics.sine import CourseConfig
+from lstm_course.torchkit import set_forget_bias
 
 torch.set_num_threads(1)
 
@@ -229,28 +228,3 @@ def test_cli_refuses_missing_cuda():
     assert done.returncode == 2 and "device 'cuda' was asked for but this machine has none" in done.stderr
 
 
-# ---------------------------------------------------------------- checker and panel
-
-def test_checker_passes_a_right_answer_and_names_each_mistake():
-    def stub(series, window):
-        raise NotImplementedError
-
-    def look_ahead(series, window):
-        X, y = sine.make_windows(series, window)
-        return X + 1, y
-
-    def no_features(series, window):
-        X, y = sine.make_windows(series, window)
-        return X[..., 0], y
-
-    def two_ahead(series, window):
-        X, y = sine.make_windows(series, window)
-        return X, y + 1
-
-    assert checkers.check_windows(sine.make_windows).passed
-    assert "not written yet" in str(checkers.check_windows(stub))
-    assert "look-ahead: window 0 holds steps [1, 2, 3] but its target is step 3" in str(checkers.check_windows(look_ahead))
-    assert "X needs a last axis of 1 feature" in str(checkers.check_windows(no_features))
-    assert "targets: y should be steps [3, 4" in str(checkers.check_windows(two_ahead))
-    with pytest.raises(ValueError, match="fn must be a function"):
-        checkers.check_windows(42)
