@@ -146,11 +146,11 @@ def test_each_gate_slider_updates_numbers_and_figure(notebook_01, k):
 def test_twenty_fast_moves_end_on_the_right_figure(notebook_01):
     page = notebook_01
     panel = gate_panel(page)
-    slider = panel.locator(".widget-slider").first          # f_t
+    slider = panel.locator(".widget-slider").first          # i_t: the sliders follow torch's order i, f, g, o
     start = slider_value(slider)
     move_slider(page, slider, 20, "ArrowLeft" if start >= 0.5 else "ArrowRight")
     final = shown_values(panel)
-    assert abs(final["f_t"] - start) == pytest.approx(0.20, abs=1e-9)
+    assert abs(final[SLIDER_ORDER[0]] - start) == pytest.approx(0.20, abs=1e-9)
     wait_for_readout(page, panel, final)
     assert_figure_is(page, panel, final)
     img = panel.locator("img").first
