@@ -103,3 +103,13 @@ def test_make_test_runs_ruff_before_the_tests():
     assert re.search(r'^\[tool\.ruff\.lint\][^[]*?^select = \[[^]]*"F"', pyproject, flags=re.M)
     assert any(re.match(r"ruff\b", l) for l in requirement_lines())
     assert any(re.match(r"hypothesis\b", l) for l in requirement_lines())
+
+
+def test_every_package_folder_is_found_by_the_build():
+    """A folder without __init__.py is skipped by setuptools' find, and a non-editable install would lack it."""
+    from setuptools import find_packages
+
+    found = set(find_packages(ROOT, include=["lstm_course*"]))
+    folders = {str(p.parent.relative_to(ROOT)).replace("/", ".") for p in (ROOT / "lstm_course").rglob("*.py")
+               if "__pycache__" not in p.parts}
+    assert folders == found
