@@ -16,17 +16,29 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from ..lstm.activations import sigmoid, tanh
 from ..topics.gradient_flow import Flow
 from ..topics.sine import TRAIN_SIZE, Evaluation
-from ..validate import as_array, check_bool, check_instance, check_int
+from ..validate import as_array, check_bool, check_choice, check_instance, check_int, check_size
 from .views import figure_png
 
 SQUASH = {"sigmoid": sigmoid, "tanh": tanh}
+MAX_UNITS, MAX_UNITS_WHY = 64, "units: one labelled marker or bar group each, and more is unreadable"
+MAX_STEPS = 1000
+
+
+def _named_series(name: str, series) -> dict:
+    """``series`` must be a non-empty dict of label -> values."""
+    check_instance(name, series, dict, "a dict of label -> values")
+    if not series:
+        raise ValueError(f"{name} must hold at least one labelled series")
+    return series
 
 
 def plot_squash(ax: Axes, z: np.ndarray, kind: str = "sigmoid", name: str = "") -> None:
     """The curve of ``kind`` ('sigmoid' or 'tanh') with each unit's pre-activation ``z`` (H,) marked on it."""
-    if kind not in SQUASH:
-        raise ValueError(f"kind must be one of {sorted(SQUASH)}, got {kind!r}")
-    z = np.atleast_1d(np.asarray(z, dtype=float))
+    check_instance("ax", ax, Axes, "a matplotlib Axes")
+    check_choice("kind", kind, tuple(SQUASH))
+    z = np.atleast_1d(as_array("z", z, ndim=(0, 1)))
+    check_size("z", z.size, MAX_UNITS, MAX_UNITS_WHY)
+    check_instance("name", name, str)
     fn = SQUASH[kind]
     span = max(6.0, float(np.abs(z).max()) + 1.0)
     grid = np.linspace(-span, span, 400)
@@ -43,9 +55,16 @@ def plot_squash(ax: Axes, z: np.ndarray, kind: str = "sigmoid", name: str = "") 
 
 def plot_unit_bars(ax: Axes, series: dict[str, np.ndarray], title: str = "", ylim: tuple[float, float] | None = None) -> None:
     """Grouped bars: one group per unit, one bar per named vector in ``series`` (each (H,))."""
-    names = list(series)
-    values = [np.atleast_1d(np.asarray(series[n], dtype=float)) for n in names]
+    check_instance("ax", ax, Axes, "a matplotlib Axes")
+    names = list(_named_series("series", series))
+    values = [np.atleast_1d(as_array(f"series[{n!r}]", series[n], ndim=(0, 1))) for n in names]
     H = len(values[0])
+    check_size("series", H, MAX_UNITS, MAX_UNITS_WHY)
+    check_instance("title", title, str)
+    if ylim is not None:
+        ylim = tuple(as_array("ylim", ylim, ndim=1))
+        if len(ylim) != 2 or not ylim[0] < ylim[1]:
+            raise ValueError(f"ylim must be (low, high) with low < high, got {ylim}")
     if any(len(v) != H for v in values):
         raise ValueError(f"every series must have {H} units, got lengths {[len(v) for v in values]}")
     width = 0.8 / len(names)
@@ -62,10 +81,15 @@ def plot_unit_bars(ax: Axes, series: dict[str, np.ndarray], title: str = "", yli
 
 def plot_over_time(ax: Axes, traces: dict[str, np.ndarray], labels: Sequence[str] | None = None, title: str = "") -> None:
     """Lines over steps t = 1..T for each named trace (T,); ``labels`` names the steps (e.g. words)."""
-    for name, v in traces.items():
-        v = np.asarray(v, dtype=float)
+    check_instance("ax", ax, Axes, "a matplotlib Axes")
+    arrays = {name: as_array(f"traces[{name!r}]", traces[name], ndim=1) for name in _named_series("traces", traces)}
+    for name, v in arrays.items():
+        check_size(f"traces[{name!r}]", len(v), MAX_STEPS, "steps: one marker each, and more is unreadable")
         ax.plot(np.arange(1, len(v) + 1), v, marker="o", ms=4, label=name)
     if labels is not None:
+        T = max(len(v) for v in arrays.values())
+        if isinstance(labels, str) or not all(isinstance(w, str) for w in labels) or len(labels) != T:
+            raise ValueError(f"labels must be {T} strings, one per step, got {labels!r}"[:300])
         ax.set_xticks(np.arange(1, len(labels) + 1), labels, rotation=45, ha="right")
     ax.axhline(0, color="#d1d5db", lw=0.8)
     ax.set_xlabel("" if labels is not None else "step t")

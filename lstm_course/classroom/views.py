@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import html
 import io
+import math
 from dataclasses import dataclass, field
 from typing import Callable
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
+
+from ..validate import check_in_range, check_instance, check_int
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class View:
 
 def figure_png(fig: Figure, dpi: int = 80) -> bytes:
     """Render a ``Figure`` to PNG bytes with the Agg renderer."""
+    check_instance("fig", fig, Figure, "a matplotlib Figure")
+    dpi = check_int("dpi", dpi, 20, 300)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
@@ -36,10 +41,15 @@ def figure_png(fig: Figure, dpi: int = 80) -> bytes:
 
 def readout_table(rows: list[tuple[str, str, float]]) -> str:
     """An HTML table of (label, formula, value) rows; each value carries data-name, for tests and screen readers."""
+    check_instance("rows", rows, (list, tuple), "a list of (label, formula, value) rows")
+    for k, row in enumerate(rows):
+        if not (isinstance(row, tuple) and len(row) == 3 and isinstance(row[0], str) and isinstance(row[1], str)):
+            raise TypeError(f"rows[{k}] must be a (label, formula, value) tuple of two strings and a number, got {row!r}"[:300])
+        check_in_range(f"rows[{k}] value", row[2], -math.inf, math.inf)
     cells = "".join(
-        f"<tr><td style='padding:2px 8px'>{label}</td><td style='padding:2px 8px;color:#6b7280'>{html.escape(formula)}</td>"
+        f"<tr><td style='padding:2px 8px'>{html.escape(label)}</td><td style='padding:2px 8px;color:#6b7280'>{html.escape(formula)}</td>"
         f"<td style='padding:2px 8px;text-align:right;font-family:monospace'>"
-        f"<span class='lstm-value' data-name='{label}'>{value:+.4f}</span></td></tr>"
+        f"<span class='lstm-value' data-name='{html.escape(label, quote=True)}'>{value:+.4f}</span></td></tr>"
         for label, formula, value in rows)
     return f"<table class='lstm-readout'>{cells}</table>"
 

@@ -8,11 +8,10 @@ complex numbers, text, None, ragged lists, wrong shapes, wrong types, huge sizes
 
 from __future__ import annotations
 
-import traceback
-
 import numpy as np
 import pytest
 import torch
+from bad_input import assert_clear
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
@@ -25,16 +24,6 @@ from lstm_course.topics import memory, story
 
 FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-
-def assert_clear(call, *names: str) -> str:
-    """``call()`` must raise TypeError/ValueError from lstm_course code, naming one of ``names``."""
-    with pytest.raises((TypeError, ValueError)) as info:
-        call()
-    message = str(info.value)
-    assert any(n in message for n in names), f"{message!r} names none of {names}"
-    frames = traceback.extract_tb(info.tb)
-    assert "lstm_course" in frames[-1].filename, f"raised inside {frames[-1].filename}: {message}"
-    return message
 
 
 # ----------------------------------------------------------------- bad values

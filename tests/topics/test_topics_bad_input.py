@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from bad_input import assert_clear
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
@@ -41,18 +42,6 @@ bad_array = st.one_of(
                      "abc", 3.0]),
     st.lists(st.floats(), min_size=1, max_size=4).map(lambda v: np.array(v)[:, None, None] * np.nan))
 
-
-def assert_clear(call, name: str) -> None:
-    """``call()`` raises TypeError or ValueError naming ``name``, from a line of lstm_course."""
-    with pytest.raises((TypeError, ValueError)) as info:
-        call()
-    message = str(info.value)
-    assert name in message, f"{name!r} not named in: {message}"
-    tb = info.tb
-    while tb.tb_next is not None:
-        tb = tb.tb_next
-    where = tb.tb_frame.f_code.co_filename
-    assert "lstm_course" in where, f"raised from {where}, not at the course's boundary: {message}"
 
 
 # ---------------------------------------------------------------- small things to call with
