@@ -92,7 +92,7 @@ MEMORY_VIEW_STEPS = 1000   # one marker per step: a longer picture draws slowly 
 HALF_LIFE_LINES = 5        # the first few half-lives make the point; more lines are clutter (and slow)
 
 
-def memory_view(f: float, i: float, steps: int = 30) -> View:
+def memory_view(i: float, f: float, steps: int = 30) -> View:
     """A one-unit cell given one input (g = 1 at t = 1) then nothing, gates held at f and i.
 
     f and i in [0, 1]; 2 <= steps <= 1000. Plots c_t over time, with the
@@ -104,7 +104,7 @@ def memory_view(f: float, i: float, steps: int = 30) -> View:
     if steps > MEMORY_VIEW_STEPS:
         raise ValueError(f"steps must be at most {MEMORY_VIEW_STEPS}, got {steps}: the picture has one point per "
                          f"step, and a longer one takes seconds to draw and shows only a flat line")
-    c = run_scalar_cell(f, i, pulse(steps))
+    c = run_scalar_cell(i, f, pulse(steps))
     tau = half_life(f)
     fig = Figure(figsize=(8, 3.2), layout="constrained")
     ax = fig.add_subplot()

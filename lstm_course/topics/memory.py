@@ -27,10 +27,10 @@ def _sequence(name: str, values) -> np.ndarray:
     return arr
 
 
-def run_scalar_cell(f: float, i: float, g, c0: float = 0.0) -> np.ndarray:
+def run_scalar_cell(i: float, f: float, g, c0: float = 0.0) -> np.ndarray:
     """Run c_t = f * c_{t-1} + i * g_t over the candidates ``g`` (T,).
 
-    ``f`` and ``i`` are constant gate values in [0, 1]; ``g`` holds T finite
+    ``i`` and ``f`` are constant gate values in [0, 1]; ``g`` holds T finite
     numbers (1 <= T <= 100,000); ``c0`` is a finite number. Returns c of
     shape (T + 1,), with c[0] = c0.
     """

@@ -10,7 +10,7 @@ from lstm_course.topics import memory
 
 @pytest.mark.parametrize("f", [0.3, 0.5, 0.7, 0.9, 0.95, 0.99, 0.999])
 def test_half_life_matches_simulation(f):
-    c = memory.run_scalar_cell(f, 1.0, memory.pulse(8000))
+    c = memory.run_scalar_cell(1.0, f, memory.pulse(8000))
     tau = memory.half_life(f)
     assert memory.steps_to_fraction(c, start=1) == math.ceil(tau)
     assert c[math.ceil(tau)] > 0.5 * c[1] >= c[1 + math.ceil(tau)]   # one step earlier it was still above half
@@ -19,7 +19,7 @@ def test_half_life_matches_simulation(f):
 @pytest.mark.parametrize("k", [1, 2, 5, 20])
 def test_whole_half_life_halves_exactly(k):
     f = 0.5 ** (1 / k)
-    c = memory.run_scalar_cell(f, 0.7, memory.pulse(3 * k + 2))
+    c = memory.run_scalar_cell(0.7, f, memory.pulse(3 * k + 2))
     assert memory.half_life(f) == pytest.approx(k, rel=1e-12)
     assert c[1 + k] == pytest.approx(c[1] / 2, rel=1e-12) and c[1 + 2 * k] == pytest.approx(c[1] / 4, rel=1e-12)
 
@@ -29,7 +29,7 @@ def test_half_life_edges_and_errors():
     with pytest.raises(ValueError, match=r"f must be in \[0.0, 1.0\], got 1.2"):
         memory.half_life(1.2)
     with pytest.raises(ValueError, match=r"i must be in \[0.0, 1.0\], got -0.1"):
-        memory.run_scalar_cell(0.5, -0.1, [1.0])
+        memory.run_scalar_cell(-0.1, 0.5, [1.0])
     with pytest.raises(ValueError, match="g must be 1-D"):
         memory.run_scalar_cell(0.5, 0.5, np.ones((2, 2)))
     with pytest.raises(ValueError, match=r"at must be in \[1, 3\], got 4"):
