@@ -88,3 +88,11 @@ def test_each_refusal_names_the_argument(call, error, message):
         call()
     assert str(info.value) == message or message in str(info.value)
     assert str(info.value).startswith(message.split()[0])
+
+
+@pytest.mark.parametrize("value", [0, 1, None, "True"])
+def test_check_bool_refuses_what_is_not_true_or_false(value):
+    from lstm_course.validate import check_bool
+    with pytest.raises(TypeError, match=f"flag must be True or False, got {type(value).__name__} {value!r}"):
+        check_bool("flag", value)
+    assert check_bool("flag", np.bool_(True)) is True and check_bool("flag", False) is False

@@ -25,7 +25,6 @@ from lstm_course.topics import memory, story
 FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-
 # ----------------------------------------------------------------- bad values
 
 def bad_arrays(good: np.ndarray) -> st.SearchStrategy:
@@ -236,13 +235,6 @@ def test_gradcheck_bad_input(data):
 
 def test_gradcheck_refuses_minutes_of_work():
     assert_clear(lambda: gradcheck.numeric_gradient(lambda: 0.0, np.zeros(10**6)), "arr asks for 1,000,000 entries")
-
-
-def test_gradcheck_computes_what_it_says():
-    w = np.array([1.0, -2.0, 3.0])
-    grad = gradcheck.numeric_gradient(lambda: float((w ** 3).sum()), w)
-    assert gradcheck.rel_error(grad, 3 * w ** 2) < 1e-9
-    assert gradcheck.rel_error(np.zeros(2), np.zeros(2)) == 0.0
 
 
 # ----------------------------------------------------------------- interop

@@ -1,0 +1,30 @@
+"""sigmoid and tanh: finite and warning-free at the extremes, exact against the definition, dtypes kept."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from lstm_course.lstm.activations import sigmoid
+
+
+@pytest.mark.parametrize("z", [1e4, -1e4, 1e300, -1e300, 0.0])
+def test_sigmoid_finite_and_warning_free_at_extremes(z):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = sigmoid(np.array([z]))
+    assert np.isfinite(s).all() and 0.0 <= s[0] <= 1.0
+    assert s[0] == (1.0 if z > 0 else 0.0 if z < 0 else 0.5)
+
+
+def test_sigmoid_matches_definition_in_normal_range():
+    z = np.linspace(-30, 30, 601)
+    assert np.allclose(sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("z, dtype", [(2.0, np.float64), (3, np.float64), (np.arange(3), np.float64),
+                                      (np.float32(2.0), np.float32), (np.ones(2, np.float32), np.float32)])
+def test_sigmoid_keeps_float32_and_computes_the_rest_in_float64(z, dtype):
+    s = sigmoid(z)
+    assert s.dtype == dtype
+    assert np.allclose(s, 1 / (1 + np.exp(-np.asarray(z, dtype=np.float64))), rtol=1e-6 if dtype == np.float32 else 1e-15)
