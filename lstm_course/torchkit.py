@@ -41,6 +41,7 @@ from typing import Callable, Iterator
 import torch
 from torch import nn
 
+from . import validate
 from .validate import SEED_MAX, check_callable, check_choice, check_instance, check_int, check_real, check_size
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -131,7 +132,7 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
 
 RECURRENT = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 FLOAT_DTYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
-MAX_PARAMETERS = 50_000_000
+
 
 
 def make_recurrent(kind: str, input_size: int, hidden: int, num_layers: int = 1,
@@ -143,8 +144,7 @@ def make_recurrent(kind: str, input_size: int, hidden: int, num_layers: int = 1,
     L = check_int("num_layers", num_layers, 1, 64)
     blocks = {"rnn": 1, "gru": 3, "lstm": 4}[kind]             # weight blocks stacked in W_ih and W_hh
     weights = blocks * H * (D + H + 2) + (L - 1) * blocks * H * (2 * H + 2)
-    check_size("input_size, hidden and num_layers", weights, MAX_PARAMETERS,
-               "parameters: a model that size does not fit this course's machines (2 cores, a few GB)")
+    check_size("input_size, hidden and num_layers", weights, validate.MAX_PARAMETERS, validate.MAX_PARAMETERS_WHY)
     return RECURRENT[kind](D, H, L, batch_first=True, dtype=dtype)
 
 

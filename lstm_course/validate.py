@@ -165,3 +165,7 @@ def as_tensor(name: str, value, ndim: Sequence[int] | int | None = None, dtype=N
     if not bool(torch.isfinite(t).all()):
         raise ValueError(f"{name} contains NaN or infinity")
     return t
+
+
+MAX_PARAMETERS = 50_000_000
+MAX_PARAMETERS_WHY = "parameters: a model that size does not fit this course's machines (2 cores, a few GB)"

@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from lstm_course import torchkit
+from lstm_course import torchkit, validate
 from lstm_course.torchkit import available_devices, pick_device
 
 torch.set_num_threads(1)
@@ -172,11 +172,11 @@ def test_bad_input_is_refused_with_its_name(call, error, message):
 def test_make_recurrent_refuses_a_model_too_large_before_allocating_it(kind):
     with pytest.raises(ValueError, match=r"input_size, hidden and num_layers asks for [\d,]+ parameters, more than the limit of 50,000,000"):
         torchkit.make_recurrent(kind, 2, 100_000)
-    limit = torchkit.MAX_PARAMETERS
-    torchkit.MAX_PARAMETERS = sum(p.numel() for p in torchkit.make_recurrent(kind, 3, 7, 2).parameters())
+    limit = validate.MAX_PARAMETERS
+    validate.MAX_PARAMETERS = sum(p.numel() for p in torchkit.make_recurrent(kind, 3, 7, 2).parameters())
     try:   # the size the check computes is the module's own parameter count, to the unit
         torchkit.make_recurrent(kind, 3, 7, 2)
         with pytest.raises(ValueError, match="parameters"):
             torchkit.make_recurrent(kind, 3, 8, 2)
     finally:
-        torchkit.MAX_PARAMETERS = limit
+        validate.MAX_PARAMETERS = limit
