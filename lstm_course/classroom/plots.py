@@ -200,6 +200,7 @@ def plot_losses(ax: Axes, train_losses: list[float], val_losses: list[float]) ->
 
     train_losses (epochs,), val_losses (at most epochs,), both positive finite numbers.
     """
+    check_instance("ax", ax, Axes, "a matplotlib Axes")
     train_losses, val_losses = _losses(train_losses, val_losses)
     epochs = np.arange(1, len(train_losses) + 1)
     ax.plot(epochs, train_losses, marker="o", ms=3, label="training")

@@ -18,7 +18,7 @@ from typing import Callable
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from ..validate import check_in_range, check_instance, check_int
+from ..validate import check_callable, check_in_range, check_instance, check_int
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,8 @@ class LivePanel(widgets.VBox):
     """
 
     def __init__(self, view: Callable[..., View], controls: dict[str, widgets.ValueWidget]):
+        check_callable("view", view)
+        check_instance("controls", controls, dict, "a dict of keyword -> widget")
         if not controls:
             raise ValueError("a panel needs at least one control")
         for name, control in controls.items():

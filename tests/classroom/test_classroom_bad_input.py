@@ -71,6 +71,9 @@ def test_readout_table_escapes_labels_and_reads_back_values():
     (lambda: views.figure_png(Figure(), dpi=80.5), "dpi"),
     (lambda: views.LivePanel(lambda **kw: None, {}), "control"),
     (lambda: views.LivePanel(lambda **kw: None, {"x": 3.0}), "control 'x'"),
+    (lambda: views.LivePanel("view", {"x": widgets.FloatSlider()}), "view"),
+    (lambda: views.LivePanel(lambda **kw: None, [widgets.FloatSlider()]), "controls"),
+    (lambda: plots.plot_losses("ax", [1.0, 0.5], [0.8]), "ax"),
 ])
 def test_view_parts_check_their_arguments(call, name):
     assert_clear(call, name)
