@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import torch
 
-from .lstm.cell import CellParams
+from .lstm.cell import CellParams, _check_weights
 from .lstm.numpy_lstm import NumpyLSTM
 from .validate import as_array, check_choice, check_instance, check_shape
 
@@ -41,13 +41,11 @@ def torch_cell_from_params(params: CellParams, dtype: torch.dtype = torch.float6
     if len(params) != 4:
         raise ValueError(f"params must be (W_ih, W_hh, b_ih, b_hh), got {len(params)} arrays")
     check_choice("dtype", dtype, TORCH_DTYPES)
-    W_ih, W_hh, b_ih, b_hh = (as_array(n, p) for n, p in zip(CellParams._fields, params))
-    if W_ih.ndim != 2 or W_ih.shape[0] % 4 or 0 in W_ih.shape:
-        raise ValueError(f"W_ih must have shape (4H, D) with H, D >= 1, got {W_ih.shape}")
-    H4, D = W_ih.shape
-    for name, arr, shape in (("W_hh", W_hh, (H4, H4 // 4)), ("b_ih", b_ih, (H4,)), ("b_hh", b_hh, (H4,))):
-        check_shape(name, arr, shape)
-    cell = torch.nn.LSTMCell(D, H4 // 4, dtype=dtype)
+    W_ih, W_hh, H, D = _check_weights(params[0], params[1])
+    b_ih, b_hh = as_array("b_ih", params[2]), as_array("b_hh", params[3])
+    check_shape("b_ih", b_ih, (4 * H,))
+    check_shape("b_hh", b_hh, (4 * H,))
+    cell = torch.nn.LSTMCell(D, H, dtype=dtype)
     with torch.no_grad():
         for name, value in zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (W_ih, W_hh, b_ih, b_hh)):
             getattr(cell, name).copy_(torch.from_numpy(value))   # copy_ casts to the cell's dtype

@@ -46,7 +46,7 @@ def test_cell_without_bias_matches_torch():
 
 def test_torch_cell_from_params_rejects_mismatched_shapes():
     W_ih, W_hh, b_ih, b_hh = init_cell_params(3, 4, rng=0)
-    with pytest.raises(ValueError, match=r"W_hh must have shape \(16, 4\), got \(16, 5\)"):
+    with pytest.raises(ValueError, match=r"W_hh must have shape \(4H, H\) = \(20, 5\), got \(16, 5\)"):
         torch_cell_from_params((W_ih, np.zeros((16, 5)), b_ih, b_hh))
     with pytest.raises(TypeError, match="cell must be a torch.nn.LSTMCell, got LSTM"):
         cell_params_from_torch(torch.nn.LSTM(3, 4))

@@ -74,6 +74,25 @@ def init_cell_params(input_size: int, hidden_size: int, rng: np.random.Generator
     )
 
 
+def _check_weights(W_ih, W_hh, H: int | None = None, D: int | None = None):
+    """W_ih (4H, D) and W_hh (4H, H), checked: the one home of the weight-shape check. Returns ``(W_ih, W_hh, H, D)``.
+
+    H and D are read from the weights (W_hh's columns, W_ih's columns) unless the caller knows them
+    (a backward pass knows them from its cache); both must be >= 1.
+    """
+    W_hh = as_array("W_hh", W_hh, ndim=2)
+    H = W_hh.shape[1] if H is None else H
+    if H < 1:
+        raise ValueError(f"W_hh must have shape (4H, H) with H >= 1, got {W_hh.shape}")
+    if W_hh.shape != (4 * H, H):
+        raise ValueError(f"W_hh must have shape (4H, H) = ({4 * H}, {H}), got {W_hh.shape}")
+    W_ih = as_array("W_ih", W_ih, ndim=2)
+    if W_ih.shape[0] != 4 * H or W_ih.shape[1] < 1 or (D is not None and W_ih.shape[1] != D):
+        raise ValueError(f"W_ih must have shape (4H, D) = ({4 * H}, {'D' if D is None else D}) with D >= 1, "
+                         f"got {W_ih.shape}")
+    return W_ih, W_hh, H, W_ih.shape[1]
+
+
 def split_gates(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Split stacked pre-activations (..., 4H) into the four (..., H) blocks, order i, f, g, o (views, no copies)."""
     if not (isinstance(z, np.ndarray) and z.dtype.kind in "fiu"):
@@ -111,14 +130,7 @@ def lstm_cell_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih=None, b_hh=None) -> 
     Shapes: x_t (D,) or (B, D); h_prev and c_prev (H,) or (B, H), batched
     like x_t; W_ih (4H, D); W_hh (4H, H); b_ih and b_hh (4H,) or None (no bias).
     """
-    W_hh = as_array("W_hh", W_hh, ndim=2)
-    H = W_hh.shape[1]
-    if W_hh.shape[0] != 4 * H:
-        raise ValueError(f"W_hh must have shape (4H, H) = ({4 * H}, {H}), got {W_hh.shape}")
-    W_ih = as_array("W_ih", W_ih, ndim=2)
-    if W_ih.shape[0] != 4 * H:
-        raise ValueError(f"W_ih must have shape (4H, D) = ({4 * H}, D), got {W_ih.shape}")
-    D = W_ih.shape[1]
+    W_ih, W_hh, H, D = _check_weights(W_ih, W_hh)
     x_t = as_array("x_t", x_t, ndim=(1, 2))
     batch = x_t.shape[:-1]
     check_shape("x_t", x_t, (*batch, D))
@@ -192,12 +204,7 @@ def lstm_cell_backward(dh_t, dc_t, cache: CellCache, W_ih, W_hh) -> dict[str, np
     biases get the same gradient: both are simply added to the pre-activation.
     """
     _check_cache(cache)
-    H = cache.h_t.shape[-1]
-    D = cache.x_t.shape[-1]
-    W_ih = as_array("W_ih", W_ih, ndim=2)
-    check_shape("W_ih", W_ih, (4 * H, D))
-    W_hh = as_array("W_hh", W_hh, ndim=2)
-    check_shape("W_hh", W_hh, (4 * H, H))
+    W_ih, W_hh, H, D = _check_weights(W_ih, W_hh, cache.h_t.shape[-1], cache.x_t.shape[-1])
     dh_t, dc_t = _check_grads(dh_t, dc_t, cache)
     dz, dc_prev = _gates_backward(dh_t, dc_t, cache)
     dz_rows = dz.reshape(-1, 4 * H)  # one row per example: the weight gradients sum over the batch

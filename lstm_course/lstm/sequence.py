@@ -16,7 +16,7 @@ import numpy as np
 
 from ..validate import as_array, check_instance, check_shape
 from .activations import sigmoid, tanh
-from .cell import CellCache, _cell_update, _gates_backward, split_gates
+from .cell import CellCache, _cell_update, _check_weights, _gates_backward, split_gates
 
 
 class SequenceCache(NamedTuple):
@@ -60,17 +60,12 @@ def sequence_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, W_ih: np.nda
 
 def _check_forward(x, h0, c0, W_ih, W_hh, b):
     """The arrays of ``sequence_forward``, checked: finite, real, shapes that fit, one float dtype (x's)."""
-    W_hh = as_array("W_hh", W_hh, ndim=2)
-    H = W_hh.shape[1]
-    check_shape("W_hh", W_hh, (4 * H, H))
-    W_ih = as_array("W_ih", W_ih, ndim=2)
-    if W_ih.shape[0] != 4 * H:
-        raise ValueError(f"W_ih must have shape (4H, D) = ({4 * H}, D), got {W_ih.shape}")
+    W_ih, W_hh, H, D = _check_weights(W_ih, W_hh)
     x = as_array("x", x, ndim=3)
     T, B, _ = x.shape
     if 0 in x.shape:
         raise ValueError(f"x must have at least one step and one sequence, got shape {x.shape}")
-    check_shape("x", x, (T, B, W_ih.shape[1]))
+    check_shape("x", x, (T, B, D))
     h0, c0 = as_array("h0", h0, ndim=2), as_array("c0", c0, ndim=2)
     check_shape("h0", h0, (B, H))
     check_shape("c0", c0, (B, H))
@@ -92,10 +87,7 @@ def sequence_backward(dhs: np.ndarray, dh_T: np.ndarray, dc_T: np.ndarray, cache
     check_instance("cache", cache, SequenceCache, "the SequenceCache returned by sequence_forward")
     T, B, D = cache.x.shape
     H = cache.h.shape[-1]
-    W_ih = as_array("W_ih", W_ih, ndim=2)
-    check_shape("W_ih", W_ih, (4 * H, D))
-    W_hh = as_array("W_hh", W_hh, ndim=2)
-    check_shape("W_hh", W_hh, (4 * H, H))
+    W_ih, W_hh, H, D = _check_weights(W_ih, W_hh, H, D)
     dhs = as_array("dhs", dhs, ndim=3)
     check_shape("dhs", dhs, (T, B, H))
     dh_T, dc_T = as_array("dh_T", dh_T, ndim=2), as_array("dc_T", dc_T, ndim=2)

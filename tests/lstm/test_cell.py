@@ -52,7 +52,7 @@ def test_split_gates_order_and_errors():
     (dict(c_prev=np.zeros(5)), r"c_prev must have shape \(4,\), got \(5,\)"),
     (dict(h_prev=np.zeros((1, 4))), r"h_prev must have shape \(4,\), got \(1, 4\)"),
     (dict(x_t=np.zeros((1, 1, 3))), r"x_t must be 1-D or 2-D, got 3-D array of shape \(1, 1, 3\)"),
-    (dict(W_ih=np.zeros((12, 3))), r"W_ih must have shape \(4H, D\) = \(16, D\), got \(12, 3\)"),
+    (dict(W_ih=np.zeros((12, 3))), r"W_ih must have shape \(4H, D\) = \(16, D\) with D >= 1, got \(12, 3\)"),
     (dict(W_hh=np.zeros((16, 3))), r"W_hh must have shape \(4H, H\) = \(12, 3\), got \(16, 3\)"),
     (dict(b_ih=np.zeros(4)), r"b_ih must have shape \(16,\), got \(4,\)"),
     (dict(x_t=np.array([0.0, np.nan, 0.0])), r"x_t contains NaN"),

@@ -67,7 +67,7 @@ def test_cell_backward_bad_inputs():
     _, _, cache = lstm_cell_forward(*args)
     with pytest.raises(ValueError, match=r"dh_t must have shape \(2, 4\), got \(4,\)"):
         lstm_cell_backward(np.zeros(4), dc, cache, args[3], args[4])
-    with pytest.raises(ValueError, match=r"W_hh must have shape \(16, 4\), got \(16, 3\)"):
+    with pytest.raises(ValueError, match=r"W_hh must have shape \(4H, H\) = \(16, 4\), got \(16, 3\)"):
         lstm_cell_backward(dh, dc, cache, args[3], np.zeros((16, 3)))
     with pytest.raises(TypeError, match="cache must be the CellCache returned by lstm_cell_forward, got tuple"):
         lstm_cell_backward(dh, dc, tuple(cache), args[3], args[4])
