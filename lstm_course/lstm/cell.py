@@ -103,6 +103,18 @@ def split_gates(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
     return z[..., :H], z[..., H:2 * H], z[..., 2 * H:3 * H], z[..., 3 * H:]   # views, no copies
 
 
+def _activate(z: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The four gates from stacked pre-activations z (..., 4H): sigmoid on i, f, o and tanh on g, the one home of this line.
+
+    Written into ``out`` (z's shape) when given, so a time loop fills its cache without another copy.
+    Returns i_t, f_t, g_t, o_t (..., H), views into ``out``.
+    """
+    z_i, z_f, z_g, z_o = split_gates(z)
+    i_t, f_t, g_t, o_t = split_gates(np.empty_like(z) if out is None else out)
+    i_t[:], f_t[:], g_t[:], o_t[:] = sigmoid(z_i), sigmoid(z_f), tanh(z_g), sigmoid(z_o)
+    return i_t, f_t, g_t, o_t
+
+
 def cell_from_gates(i_t, f_t, g_t, o_t, c_prev) -> tuple[np.ndarray, np.ndarray]:
     """The cell's last two lines, from gate values that are already known (torch's order i, f, g, o).
 
@@ -144,8 +156,7 @@ def lstm_cell_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih=None, b_hh=None) -> 
             b = as_array(name, b)
             check_shape(name, b, (4 * H,))
             z = z + b
-    z_i, z_f, z_g, z_o = split_gates(z)
-    i_t, f_t, g_t, o_t = sigmoid(z_i), sigmoid(z_f), tanh(z_g), sigmoid(z_o)
+    i_t, f_t, g_t, o_t = _activate(z)
     c_t, h_t = _cell_update(i_t, f_t, g_t, o_t, c_prev)
     return h_t, c_t, CellCache(x_t, h_prev, c_prev, i_t, f_t, g_t, o_t, c_t, h_t)
 

@@ -15,8 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..validate import as_array, check_instance, check_shape
-from .activations import sigmoid, tanh
-from .cell import CellCache, _cell_update, _check_weights, _gates_backward, split_gates
+from .cell import CellCache, _activate, _cell_update, _check_weights, _gates_backward, split_gates
 
 
 class SequenceCache(NamedTuple):
@@ -51,9 +50,7 @@ def sequence_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, W_ih: np.nda
     c = np.empty((T + 1, B, H), dtype=x.dtype)
     h[0], c[0] = h0, c0
     for t in range(T):
-        z_i, z_f, z_g, z_o = split_gates(z_x[t] + h[t] @ W_hh_T)   # (B, H) each
-        i_t, f_t, g_t, o_t = split_gates(gates[t])                  # views into the cache
-        i_t[:], f_t[:], g_t[:], o_t[:] = sigmoid(z_i), sigmoid(z_f), tanh(z_g), sigmoid(z_o)
+        i_t, f_t, g_t, o_t = _activate(z_x[t] + h[t] @ W_hh_T, out=gates[t])   # (B, H) each, views into the cache
         c[t + 1], h[t + 1] = _cell_update(i_t, f_t, g_t, o_t, c[t])
     return h[1:], SequenceCache(x, gates, h, c)
 
