@@ -22,16 +22,9 @@ def as_array(name: str, value, ndim: Sequence[int] | int | None = None) -> np.nd
     Raises ``ValueError`` if it is not numeric, has the wrong number of
     dimensions, or holds NaN or infinity.
     """
-    try:
-        arr = np.asarray(value)
-    except Exception as exc:  # ragged lists and the like
-        raise ValueError(f"{name} must be an array of numbers, got {type(value).__name__}: {exc}") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise ValueError(f"{name} must be an array of numbers, got dtype {arr.dtype}")
-    if np.iscomplexobj(arr):
-        raise ValueError(f"{name} must hold real numbers, got complex dtype {arr.dtype}")
+    arr = as_real_array(name, value)
     if arr.dtype != np.float32:
-        arr = arr.astype(np.float64)
+        arr = arr.astype(np.float64)   # a copy, as always: callers may keep it
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -40,6 +33,23 @@ def as_array(name: str, value, ndim: Sequence[int] | int | None = None) -> np.nd
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinity")
     return arr
+
+
+def as_real_array(name: str, value) -> np.ndarray:
+    """The cheap half of ``as_array``: ``value`` as a floating NumPy array (float32 stays float32, the rest float64).
+
+    Raises ``ValueError`` if it is not numeric (text, ragged lists) or complex; NaN and infinity pass,
+    and an array already float64 or float32 is returned as it is (no copy): for code inside a time loop.
+    """
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # ragged lists and the like
+        raise ValueError(f"{name} must be an array of numbers, got {type(value).__name__}: {exc}") from None
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise ValueError(f"{name} must be an array of numbers, got dtype {arr.dtype}")
+    if np.iscomplexobj(arr):
+        raise ValueError(f"{name} must hold real numbers, got complex dtype {arr.dtype}")
+    return arr if arr.dtype in (np.float32, np.float64) else arr.astype(np.float64)
 
 
 def check_shape(name: str, arr: np.ndarray, expected: tuple[int, ...]) -> None:

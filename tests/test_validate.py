@@ -16,6 +16,17 @@ def test_as_array_converts_and_keeps_float32():
     assert v.as_array("x", np.zeros((2, 3)), ndim=(2, 3)).shape == (2, 3)
 
 
+def test_as_real_array_is_the_cheap_half_of_as_array():
+    x = np.array([1.0, np.nan, np.inf])
+    assert v.as_real_array("z", x) is x                       # no copy, NaN and infinity pass
+    assert v.as_real_array("z", np.arange(3, dtype=np.int8)).dtype == np.float64
+    assert v.as_real_array("z", np.zeros(2, np.float32)).dtype == np.float32
+    for bad in ([1j], "a", [[1.0], [1.0, 2.0]]):
+        with pytest.raises(ValueError, match="^z must"):
+            v.as_real_array("z", bad)
+    assert v.as_array("x", x[:1]) is not x[:1]                  # as_array still copies
+
+
 def test_as_tensor_converts_and_keeps_floating_tensors():
     t = torch.zeros(2, dtype=torch.float64)
     assert v.as_tensor("x", t) is t

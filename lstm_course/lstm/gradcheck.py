@@ -9,7 +9,6 @@ relative to the reference's largest entry.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
@@ -23,11 +22,7 @@ def _loss_value(loss: Callable[[], float]) -> float:
     value = loss()
     if isinstance(value, np.ndarray) and value.size == 1:
         value = value.reshape(())[()]
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"loss must return a real number, got {type(value).__name__}")
-    if not math.isfinite(float(value)):
-        raise ValueError(f"loss must return a finite number, got {float(value)}")
-    return float(value)
+    return check_real("loss()", value)
 
 
 def numeric_gradient(loss: Callable[[], float], arr: np.ndarray, eps: float = 1e-6) -> np.ndarray:

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lstm_course.lstm.activations import sigmoid
+from lstm_course.lstm.activations import sigmoid, tanh
 
 
 @pytest.mark.parametrize("z", [1e4, -1e4, 1e300, -1e300, 0.0])
@@ -28,3 +28,10 @@ def test_sigmoid_keeps_float32_and_computes_the_rest_in_float64(z, dtype):
     s = sigmoid(z)
     assert s.dtype == dtype
     assert np.allclose(s, 1 / (1 + np.exp(-np.asarray(z, dtype=np.float64))), rtol=1e-6 if dtype == np.float32 else 1e-15)
+
+
+@pytest.mark.parametrize("squash", [sigmoid, tanh])
+def test_squashes_refuse_complex_as_every_array_check_does(squash):
+    with pytest.raises(ValueError, match=r"^z must hold real numbers, got complex dtype complex128$"):
+        squash(np.array([1j]))
+    assert np.isnan(squash(np.array([np.nan]))).all()   # NaN in, NaN out: no finiteness scan in the loop
