@@ -14,7 +14,9 @@ from .lstm.cell import CellParams, _check_weights
 from .lstm.numpy_lstm import NumpyLSTM
 from .validate import as_array, check_choice, check_instance, check_shape
 
-TORCH_DTYPES = (torch.float64, torch.float32)
+NUMPY_DTYPE = {torch.float64: np.float64, torch.float32: np.float32}   # the one torch <-> NumPy dtype table
+TORCH_DTYPE = {np.dtype(n): t for t, n in NUMPY_DTYPE.items()}
+TORCH_DTYPES = tuple(NUMPY_DTYPE)
 
 
 def cell_params_from_torch(cell: torch.nn.LSTMCell) -> CellParams:
@@ -61,11 +63,10 @@ def numpy_lstm_from_torch(module: torch.nn.LSTM) -> NumpyLSTM:
     if module.dropout > 0:
         warnings.warn(f"this LSTM has dropout={module.dropout} between layers, which NumpyLSTM does not "
                       "model: outputs match torch only in eval() mode", stacklevel=2)
-    dtypes = {torch.float64: np.float64, torch.float32: np.float32}
-    if module.weight_ih_l0.dtype not in dtypes:
+    if module.weight_ih_l0.dtype not in NUMPY_DTYPE:
         raise ValueError(f"the LSTM's weights must be float64 or float32, got {module.weight_ih_l0.dtype}")
     net = NumpyLSTM(module.input_size, module.hidden_size, module.num_layers, module.bias, module.batch_first,
-                    module.bidirectional, dtype=dtypes[module.weight_ih_l0.dtype])
+                    module.bidirectional, dtype=NUMPY_DTYPE[module.weight_ih_l0.dtype])
     for name, p in module.named_parameters():
         net.params[name] = p.detach().cpu().numpy().copy()
     return net
@@ -76,7 +77,7 @@ def numpy_lstm_to_torch(net: NumpyLSTM) -> torch.nn.LSTM:
     check_instance("net", net, NumpyLSTM)
     module = torch.nn.LSTM(net.input_size, net.hidden_size, net.num_layers, bias=net.bias,
                            batch_first=net.batch_first, bidirectional=net.bidirectional,
-                           dtype=torch.float64 if net.dtype == np.float64 else torch.float32)
+                           dtype=TORCH_DTYPE[net.dtype])
     with torch.no_grad():
         for name, p in module.named_parameters():
             p.copy_(torch.from_numpy(net.params[name]))

@@ -31,6 +31,12 @@ def _generator(name: str, rng) -> np.random.Generator:
     return np.random.default_rng(check_seed(name, rng))
 
 
+def _uniform(rng: np.random.Generator, hidden_size: int, shape) -> np.ndarray:
+    """torch's initialisation of every LSTM weight: uniform in [-1/sqrt(H), 1/sqrt(H)], float64, of ``shape``."""
+    k = 1.0 / np.sqrt(hidden_size)
+    return rng.uniform(-k, k, shape)
+
+
 class CellParams(NamedTuple):
     """The weights of one cell: W_ih (4H, D), W_hh (4H, H), b_ih (4H,), b_hh (4H,)."""
 
@@ -64,14 +70,8 @@ def init_cell_params(input_size: int, hidden_size: int, rng: np.random.Generator
     check_int("input_size", input_size, 1, MAX_SIZE)
     check_int("hidden_size", hidden_size, 1, MAX_SIZE)
     rng = _generator("rng", rng)
-    k = 1.0 / np.sqrt(hidden_size)
     H4 = 4 * hidden_size
-    return CellParams(
-        W_ih=rng.uniform(-k, k, (H4, input_size)),
-        W_hh=rng.uniform(-k, k, (H4, hidden_size)),
-        b_ih=rng.uniform(-k, k, H4),
-        b_hh=rng.uniform(-k, k, H4),
-    )
+    return CellParams(*(_uniform(rng, hidden_size, shape) for shape in ((H4, input_size), (H4, hidden_size), H4, H4)))
 
 
 def _check_weights(W_ih, W_hh, H: int | None = None, D: int | None = None):

@@ -26,11 +26,10 @@ from ..validate import (
     as_array,
     check_bool,
     check_int,
-    check_seed,
     check_shape,
     check_size,
 )
-from .cell import MAX_SIZE, CellParams, split_gates
+from .cell import MAX_SIZE, CellParams, _generator, _uniform, split_gates
 from .sequence import SequenceCache, sequence_backward, sequence_forward
 
 DTYPES = (np.float64, np.float32)
@@ -90,10 +89,9 @@ class NumpyLSTM:
         check_size("NumpyLSTM(input_size, hidden_size, num_layers, bidirectional)",
                    sum(int(np.prod(s)) for s in self.param_shapes().values()), MAX_PARAMS,
                    "parameters: 50 million float64 take 400 MB, far beyond a teaching model")
-        rng = np.random.default_rng(check_seed("seed", seed))
-        k = 1.0 / np.sqrt(self.hidden_size)
+        rng = _generator("seed", seed)
         self.params: dict[str, np.ndarray] = {
-            name: rng.uniform(-k, k, shape).astype(self.dtype) for name, shape in self.param_shapes().items()}
+            name: _uniform(rng, self.hidden_size, shape).astype(self.dtype) for name, shape in self.param_shapes().items()}
         self._last: ForwardCache | None = None      # what backward and trace need from the last forward
 
     # ----- parameters, named like torch's named_parameters() -----
