@@ -64,8 +64,9 @@ def steps_to_fraction(c, start: int, fraction: float = 0.5) -> int | None:
     ``c`` is 1-D (T,), ``start`` an index into it, ``fraction`` in [0, 1].
     """
     c = as_array("c", c, ndim=1)
-    if isinstance(start, (bool, np.bool_)) or not isinstance(start, (int, np.integer)) or not 0 <= start < len(c):
-        raise ValueError(f"start must be an index into c (0 to {len(c) - 1}), got {start!r}")
+    if c.size == 0:
+        raise ValueError("c must hold at least one value, got an empty array")
+    start = check_int("start", start, 0, len(c) - 1)   # an index into c
     fraction = check_in_range("fraction", fraction, 0.0, 1.0)
     below = np.flatnonzero(np.abs(c[start:]) <= fraction * abs(c[start]))
     return int(below[0]) if below.size else None
@@ -78,8 +79,7 @@ def pulse(steps: int, at: int = 1, value: float = 1.0) -> np.ndarray:
     """
     check_int("steps", steps)
     check_size("steps", steps, MAX_STEPS, WHY_STEPS)
-    if isinstance(at, (bool, np.bool_)) or not isinstance(at, (int, np.integer)) or not 1 <= at <= steps:
-        raise ValueError(f"at must be in [1, {steps}], got {at!r}")
+    at = check_int("at", at, 1, steps)
     value = check_real("value", value)
     g = np.zeros(steps)
     g[at - 1] = value

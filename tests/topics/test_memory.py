@@ -32,9 +32,9 @@ def test_half_life_edges_and_errors():
         memory.run_scalar_cell(-0.1, 0.5, [1.0])
     with pytest.raises(ValueError, match="g must be 1-D"):
         memory.run_scalar_cell(0.5, 0.5, np.ones((2, 2)))
-    with pytest.raises(ValueError, match=r"at must be in \[1, 3\], got 4"):
+    with pytest.raises(ValueError, match=r"at must be an integer in \[1, 3\], got 4"):
         memory.pulse(3, at=4)
-    with pytest.raises(ValueError, match=r"start must be an index into c \(0 to 2\), got 3"):
+    with pytest.raises(ValueError, match=r"start must be an integer in \[0, 2\], got 3"):
         memory.steps_to_fraction([1.0, 0.5, 0.2], start=3)
     assert memory.steps_to_fraction([1.0, 1.0, 1.0], start=0) is None
 
@@ -51,12 +51,13 @@ def test_plain_rnn_fades_or_latches():
     (lambda: memory.run_scalar_cell(0.5, 0.5, []), ValueError, "g must hold at least one step"),
     (lambda: memory.run_scalar_cell(0.5, 0.5, [1.0, 1j]), ValueError, "g must hold real numbers"),
     (lambda: memory.pulse(10**7), ValueError, "steps asks for 10,000,000 steps, more than the limit of 100,000"),
-    (lambda: memory.pulse(5, at=2.0), ValueError, r"at must be in \[1, 5\], got 2.0"),
+    (lambda: memory.pulse(5, at=2.0), ValueError, r"at must be an integer in \[1, 5\], got 2.0"),
     (lambda: memory.pulse(5, value=float("inf")), ValueError, "value must be a finite number"),
     (lambda: memory.run_scalar_rnn(float("nan"), 1.0, [1.0]), ValueError, "w must be"),
     (lambda: memory.run_scalar_rnn(0.5, "1", [1.0]), TypeError, "u must be a real number"),
     (lambda: memory.steps_to_fraction([1.0, 0.5], start=0, fraction=2.0), ValueError, r"fraction must be in \[0.0, 1.0\]"),
-    (lambda: memory.steps_to_fraction([1.0, 0.5], start=0.5), ValueError, "start must be an index into c"),
+    (lambda: memory.steps_to_fraction([1.0, 0.5], start=0.5), ValueError, r"start must be an integer in \[0, 1\], got 0.5"),
+    (lambda: memory.steps_to_fraction([], start=0), ValueError, "c must hold at least one value"),
 ])
 def test_unchecked_parameters_are_now_checked(call, error, message):
     with pytest.raises(error, match=message):
