@@ -179,3 +179,6 @@ def as_tensor(name: str, value, ndim: Sequence[int] | int | None = None, dtype=N
 
 MAX_PARAMETERS = 50_000_000
 MAX_PARAMETERS_WHY = "parameters: a model that size does not fit this course's machines (2 cores, a few GB)"
+
+MAX_LAYER_SIZE = 4096   # input and hidden sizes of one LSTM layer the course builds: (4H, D) weights beyond are gigabytes
+MAX_LAYERS = 64         # stacked LSTM layers of one model the course builds

@@ -36,7 +36,7 @@ from ..topics.sine import (
 from ..torchkit import pick_device
 from ..validate import check_callable, check_in_range, check_instance, check_int
 from .diagram import draw_cell
-from .plots import draw_layers, plot_flows, plot_forecasts
+from .plots import MAX_DRAWN_LAYERS, draw_layers, plot_flows, plot_forecasts
 from .views import LivePanel, View, figure_png, readout_table
 
 
@@ -45,13 +45,10 @@ def gate_values_view(i_t: float, f_t: float, g_t: float, o_t: float, c_prev: flo
 
     c_t and h_t are the ones ``draw_cell`` drew, computed by ``cell_from_gates``.
     """
-    i_t = check_in_range("i_t", i_t, 0.0, 1.0)
-    f_t = check_in_range("f_t", f_t, 0.0, 1.0)
-    g_t = check_in_range("g_t", g_t, -1.0, 1.0)
-    o_t = check_in_range("o_t", o_t, 0.0, 1.0)
-    c_prev = check_in_range("c_prev", c_prev, -3.0, 3.0)
+    c_prev = check_in_range("c_prev", c_prev, -3.0, 3.0)   # the panel's own range; draw_cell checks the gates
     fig = Figure(figsize=(7.5, 4.6), layout="tight")
     c_t, h_t = draw_cell(fig.add_subplot(), i_t, f_t, g_t, o_t, c_prev)
+    i_t, f_t, g_t, o_t = map(float, (i_t, f_t, g_t, o_t))
     values = {"i_t": i_t, "f_t": f_t, "g_t": g_t, "o_t": o_t, "c_prev": c_prev,
               "kept": f_t * c_prev, "written": i_t * g_t, "c_t": c_t, "h_t": h_t}
     rows = [
@@ -174,7 +171,7 @@ def shape_explorer_view(seq_len: int, batch: int, input_size: int, hidden_size: 
     ``run_shapes`` checks every argument and bounds the sizes; the drawing
     has room for at most 16 layers.
     """
-    check_int("num_layers", num_layers, 1, 16)
+    check_int("num_layers", num_layers, 1, MAX_DRAWN_LAYERS)   # before building the LSTM that draw_layers could not draw
     shapes = run_shapes(seq_len, batch, input_size, hidden_size, num_layers, bidirectional, batch_first,
                         proj_size)
     fig = Figure(figsize=(6, 1.2 + 0.7 * num_layers), layout="tight")

@@ -120,6 +120,9 @@ def plot_flows(ax: Axes, flows: dict[str, Flow]) -> None:
 
 # ---------------------------------------------------------------- notebook 05
 
+MAX_DRAWN_LAYERS = 16   # draw_layers has room for this many rows of cells; more would be unreadable
+
+
 def draw_layers(ax: Axes, seq_len: int, num_layers: int, bidirectional: bool, max_steps: int = 6) -> None:
     """A grid of cells, layer by layer (bottom to top) and step by step, with the direction(s) each layer runs.
 
@@ -127,7 +130,7 @@ def draw_layers(ax: Axes, seq_len: int, num_layers: int, bidirectional: bool, ma
     the middle ones are left out (marked "…").
     """
     check_instance("ax", ax, Axes, "a matplotlib Axes")
-    seq_len, num_layers = check_int("seq_len", seq_len, 1, 1_000_000), check_int("num_layers", num_layers, 1, 16)
+    seq_len, num_layers = check_int("seq_len", seq_len, 1, 1_000_000), check_int("num_layers", num_layers, 1, MAX_DRAWN_LAYERS)
     bidirectional, max_steps = check_bool("bidirectional", bidirectional), check_int("max_steps", max_steps, 2, 20)
     steps = min(seq_len, max_steps)
     labels = [f"$x_{{{t + 1}}}$" for t in range(steps)]

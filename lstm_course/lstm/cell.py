@@ -18,10 +18,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..validate import as_array, check_int, check_seed, check_shape
+from ..validate import MAX_LAYER_SIZE, as_array, check_int, check_seed, check_shape
 from .activations import sigmoid, tanh
 
-MAX_SIZE = 4096   # D and H above this would be gigabytes of weights: far beyond a teaching cell
 
 
 def _generator(name: str, rng) -> np.random.Generator:
@@ -67,8 +66,8 @@ def init_cell_params(input_size: int, hidden_size: int, rng: np.random.Generator
     with D = ``input_size``, H = ``hidden_size``. ``rng`` is a NumPy
     ``Generator``, a seed in [0, 2**32 - 1], or None (fresh randomness).
     """
-    check_int("input_size", input_size, 1, MAX_SIZE)
-    check_int("hidden_size", hidden_size, 1, MAX_SIZE)
+    check_int("input_size", input_size, 1, MAX_LAYER_SIZE)
+    check_int("hidden_size", hidden_size, 1, MAX_LAYER_SIZE)
     rng = _generator("rng", rng)
     H4 = 4 * hidden_size
     return CellParams(*(_uniform(rng, hidden_size, shape) for shape in ((H4, input_size), (H4, hidden_size), H4, H4)))

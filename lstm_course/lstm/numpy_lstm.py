@@ -23,17 +23,20 @@ from typing import NamedTuple
 import numpy as np
 
 from ..validate import (
+    MAX_LAYER_SIZE,
+    MAX_LAYERS,
+    MAX_PARAMETERS,
+    MAX_PARAMETERS_WHY,
     as_array,
     check_bool,
     check_int,
     check_shape,
     check_size,
 )
-from .cell import MAX_SIZE, CellParams, _generator, _uniform, split_gates
+from .cell import CellParams, _generator, _uniform, split_gates
 from .sequence import SequenceCache, sequence_backward, sequence_forward
 
 DTYPES = (np.float64, np.float32)
-MAX_PARAMS = 50_000_000   # 400 MB of float64 weights: far beyond any model this course builds
 
 
 class ForwardCache(NamedTuple):
@@ -78,17 +81,17 @@ class NumpyLSTM:
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, bidirectional: bool = False, seed: int | None = None,
                  dtype=np.float64):
-        self.input_size = check_int("input_size", input_size, 1, MAX_SIZE)
-        self.hidden_size = check_int("hidden_size", hidden_size, 1, MAX_SIZE)
-        self.num_layers = check_int("num_layers", num_layers, 1, 64)
+        self.input_size = check_int("input_size", input_size, 1, MAX_LAYER_SIZE)
+        self.hidden_size = check_int("hidden_size", hidden_size, 1, MAX_LAYER_SIZE)
+        self.num_layers = check_int("num_layers", num_layers, 1, MAX_LAYERS)
         self.bias = check_bool("bias", bias)
         self.batch_first = check_bool("batch_first", batch_first)
         self.bidirectional = check_bool("bidirectional", bidirectional)
         self.dtype = _float_dtype(dtype)
         self.num_directions = 2 if self.bidirectional else 1
         check_size("NumpyLSTM(input_size, hidden_size, num_layers, bidirectional)",
-                   sum(int(np.prod(s)) for s in self.param_shapes().values()), MAX_PARAMS,
-                   "parameters: 50 million float64 take 400 MB, far beyond a teaching model")
+                   sum(int(np.prod(s)) for s in self.param_shapes().values()), MAX_PARAMETERS,
+                   MAX_PARAMETERS_WHY)
         rng = _generator("seed", seed)
         self.params: dict[str, np.ndarray] = {
             name: _uniform(rng, self.hidden_size, shape).astype(self.dtype) for name, shape in self.param_shapes().items()}
