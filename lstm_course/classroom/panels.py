@@ -134,7 +134,7 @@ def gradient_flow_view(T: int, forget_bias: float, hidden: int = 32) -> View:
     """
     T = check_int("T", T, 2, 400)
     forget_bias = check_in_range("forget_bias", forget_bias, -10.0, 10.0)
-    hidden = check_int("hidden", hidden, 1, 256)
+    hidden = check_int("hidden", hidden, 1, 256)   # the panel recomputes three models on every slider move: small ones
     flows = {"tanh RNN": gradient_flow("rnn", T, hidden), "GRU": gradient_flow("gru", T, hidden),
              f"LSTM, forget bias {forget_bias:g}": gradient_flow("lstm", T, hidden, forget_bias)}
     fig = Figure(figsize=(7.5, 3.6), layout="constrained")
