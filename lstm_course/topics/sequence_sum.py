@@ -24,7 +24,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..torchkit import RecurrentRegressor, train_epoch
+from ..torchkit import RecurrentRegressor, seed_everything, train_epoch
 from ..validate import SEED_MAX, as_array, check_bool, check_in_range, check_instance, check_int, check_seed, check_size
 
 N_SAMPLES, STEPS = 1000, 10
@@ -132,7 +132,7 @@ def train(config: SumConfig = SumConfig(), data: tuple[np.ndarray, ...] | None =
     check_instance("config", config, SumConfig, "a SumConfig")
     X_tr, X_te, y_tr, y_te = _check_data(split(*make_data()) if data is None else data)
     progress = check_bool("progress", progress)
-    torch.manual_seed(config.seed)
+    seed_everything(config.seed, torch.device("cpu"))
     shift, mean, std = (X_SHIFT, float(y_tr.mean()), float(y_tr.std())) if config.standardize else (0.0, 0.0, 1.0)
     model = RecurrentRegressor("lstm", 1, config.hidden, config.num_layers, x_shift=shift, y_mean=mean, y_std=std)
     X, y = torch.from_numpy(X_tr).float(), torch.from_numpy(y_tr).float()   # NumPy float64 -> torch float32

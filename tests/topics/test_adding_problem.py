@@ -103,7 +103,6 @@ def test_cost_table_counts_and_times_every_kind():
     (lambda: ap.train("rnn", seed=-1), r"seed must be an integer in \[0, 4294967295\], got -1"),
     (lambda: ap.sweep(()), r"Ts and kinds must not be empty, got Ts=\(\), kinds=\('rnn', 'gru', 'lstm'\)"),
     (lambda: ap.sweep((50,), ("rnn", "cnn")), r"kind must be one of .*, got 'cnn'"),
-    (lambda: ap.time_step("gru", 8, repeats=0), r"repeats must be an integer in \[1, 1000\], got 0"),
 ])
 def test_bad_input_is_a_clear_value_error(call, message):
     with pytest.raises(ValueError, match=message):

@@ -81,8 +81,6 @@ INTS = {
     "train threads": ("threads", lambda v: ap.train("rnn", threads=v)),
     "train test_size": ("test_size", lambda v: ap.train("rnn", test_size=v)),
     "sweep Ts": ("Ts", lambda v: ap.sweep((v,), progress=False)),
-    "time_step repeats": ("repeats", lambda v: ap.time_step("rnn", 4, repeats=v)),
-    "time_step hidden": ("hidden", lambda v: ap.time_step("rnn", v)),
     "cost_table hiddens": ("hiddens", lambda v: ap.cost_table((v,), progress=False)),
     "cost_table T": ("T", lambda v: ap.cost_table((4,), T=v, progress=False)),
     "gradient_flow T": ("T", lambda v: gf.gradient_flow("rnn", v)),
