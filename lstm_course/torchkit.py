@@ -10,7 +10,7 @@ idea has one home:
 - ``set_forget_bias``: the LSTM's forget-gate bias, one meaning everywhere;
 - ``optimizer_step``, ``shuffled_batches``, ``train_epoch``, ``mean_loss``:
   the mini-batch loop where the loop is not the lesson;
-- ``best_times``: the fastest of several timed runs, interleaved.
+- ``best_times``: the fastest of several timed runs, interleaved; ``cpu_model``: the CPU's name for the report.
 
 ``pick_device("auto")`` takes the first of cuda, mps, cpu that this machine
 has. Asking for a device that is not there is a ``ValueError``, never a
@@ -34,6 +34,7 @@ Reproducibility, honestly:
 from __future__ import annotations
 
 import os
+import platform
 import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
@@ -287,6 +288,18 @@ def mean_loss(model: nn.Module, loss_fn: Callable[[torch.Tensor, torch.Tensor], 
 
 
 # ---------------------------------------------------------------- timing
+
+def cpu_model() -> str:
+    """The CPU's name from /proc/cpuinfo (Linux), or what the platform module says elsewhere."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
 
 def best_times(fns: dict[str, Callable[[], object]], repeats: int = 5, warmup: int = 1) -> dict[str, float]:
     """Seconds of the fastest of ``repeats`` calls of each function, after ``warmup`` calls not counted.

@@ -253,6 +253,8 @@ def summary(output, hidden_size: int) -> np.ndarray:
     output = as_array("output", output, ndim=3)
     H = check_int("hidden_size", hidden_size, 1, 10**6)
     check_shape("output", output, (*output.shape[:2], 2 * H))
+    if 0 in output.shape:
+        raise ValueError(f"output must hold at least one step and one sequence (T, B >= 1), got shape {output.shape}")
     return np.concatenate([output[-1, :, :H], output[0, :, H:]], axis=-1)
 
 

@@ -24,6 +24,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from .. import torchkit
 from ..torchkit import RecurrentRegressor, seed_everything, train_epoch
 from ..validate import SEED_MAX, as_array, check_bool, check_in_range, check_instance, check_int, check_seed, check_size
 
@@ -156,9 +157,4 @@ def predict(model: nn.Module, X) -> np.ndarray:
     X = as_array("X", X, ndim=3)
     if X.shape[-1] != 1:
         raise ValueError(f"X must have shape (n, T, 1), got {X.shape}")
-    was_training = model.training
-    model.eval()
-    with torch.no_grad():
-        out = model(torch.from_numpy(X).float()).double().numpy()
-    model.train(was_training)
-    return out
+    return torchkit.predict(model, torch.from_numpy(X).float()).double().numpy()
