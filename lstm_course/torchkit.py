@@ -235,7 +235,8 @@ def _batches(order: torch.Tensor, batch_size: int) -> Iterator[torch.Tensor]:
 
 def _check_data(model, loss_fn, X, y) -> None:
     """The shared checks of ``train_epoch`` and ``mean_loss``: a module, a loss function, X and y of one length,
-    and y shaped like the model's prediction (a (N,) target against a (N, 1) prediction would broadcast)."""
+    and y shaped like the model's prediction (a (N,) target against a (N, 1) prediction would broadcast);
+    integer y holds class labels: the prediction's shape without its last axis (the class scores)."""
     check_instance("model", model, nn.Module, "a torch.nn.Module")
     check_callable("loss_fn", loss_fn)
     check_instance("X", X, torch.Tensor, "a torch.Tensor")
@@ -243,10 +244,13 @@ def _check_data(model, loss_fn, X, y) -> None:
     if X.dim() == 0 or y.dim() == 0 or len(X) != len(y) or len(X) == 0:
         raise ValueError(f"X and y must hold the same number (at least 1) of examples along their first axis, "
                          f"got shapes {tuple(X.shape)} and {tuple(y.shape)}")
-    first = predict(model, X[:1])
-    if first.shape[1:] != y.shape[1:]:
-        raise ValueError(f"y must have the shape of the model's prediction (N, {', '.join(map(str, first.shape[1:]))}), "
+    first = predict(model, X[:1]).shape[1:]
+    if y.is_floating_point() and y.shape[1:] != first:
+        raise ValueError(f"y must have the shape of the model's prediction (N, {', '.join(map(str, first))}), "
                          f"got {tuple(y.shape)}")
+    if not y.is_floating_point() and y.shape[1:] != first[:-1]:       # class labels index the last axis
+        raise ValueError(f"y (class labels) must have the prediction's shape without its last (class) axis, "
+                         f"(N, {', '.join(map(str, first[:-1]))}), got {tuple(y.shape)}")
 
 
 @torch.no_grad()

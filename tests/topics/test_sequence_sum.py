@@ -85,3 +85,11 @@ def test_one_dimensional_targets_are_refused_not_broadcast():
         sequence_sum.train(sequence_sum.SumConfig(epochs=1), (X_tr, X_te, y_tr[:, 0], y_te), progress=False)
     with pytest.raises(ValueError, match=r"y_test must have shape \(n, 1\) = \(8, 1\) to match X_test"):
         sequence_sum.train(sequence_sum.SumConfig(epochs=1), (X_tr, X_te, y_tr, y_te[:4]), progress=False)
+
+
+def test_predict_is_torchkits(monkeypatch):
+    from lstm_course import torchkit
+    calls = []
+    monkeypatch.setattr(torchkit, "predict", lambda model, X: calls.append(X.shape) or model(X).detach())
+    sequence_sum.predict(nn.Sequential(nn.Flatten(), nn.Linear(3, 1)), np.zeros((2, 3, 1)))
+    assert calls == [(2, 3, 1)]
