@@ -282,13 +282,11 @@ def train_epoch(model: nn.Module, loss_fn: Callable[[torch.Tensor, torch.Tensor]
     return total / len(X)
 
 
-@torch.no_grad()
 def mean_loss(model: nn.Module, loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], X: torch.Tensor,
               y: torch.Tensor) -> float:
-    """``loss_fn(model(X), y)`` in evaluation mode, without gradients: X (N, ...), y (N, ...)."""
+    """``loss_fn(model(X), y)`` in evaluation mode, without gradients (``predict``): X (N, ...), y (N, ...)."""
     _check_data(model, loss_fn, X, y)
-    model.eval()
-    return float(loss_fn(model(X), y))
+    return float(loss_fn(predict(model, X), y))
 
 
 # ---------------------------------------------------------------- timing

@@ -106,7 +106,7 @@ def test_train_epoch_lowers_mean_loss():
     losses = [torchkit.train_epoch(model, nn.functional.mse_loss, X, y, opt, 8, g) for _ in range(5)]
     assert losses[-1] < losses[0] < start * 1.01
     assert torchkit.mean_loss(model, nn.functional.mse_loss, X, y) < start / 10
-    assert not model.training
+    assert model.training              # mean_loss puts back the mode train_epoch left
 
 
 def test_best_times_times_each_function():
@@ -253,3 +253,9 @@ def test_cpu_model_names_a_cpu():
     import benchmarks.numpy_vs_torch_lstm as bench
     name = torchkit.cpu_model()
     assert isinstance(name, str) and name and bench.cpu_model is torchkit.cpu_model
+
+
+def test_mean_loss_puts_the_mode_back():
+    model = nn.Sequential(nn.Linear(2, 1), nn.Dropout(0.5)).train()
+    loss = torchkit.mean_loss(model, nn.functional.mse_loss, torch.ones(3, 2), torch.zeros(3, 1))
+    assert model.training and loss == float(nn.functional.mse_loss(model.eval()(torch.ones(3, 2)).detach(), torch.zeros(3, 1)))

@@ -144,9 +144,14 @@ def train(config: SumConfig = SumConfig(), data: tuple[np.ndarray, ...] | None =
     for _ in tqdm(range(config.epochs), desc="sequence sum", unit="epoch", disable=not progress):
         result.train_losses.append(train_epoch(model, nn.functional.mse_loss, X, y, optimizer, config.batch_size, gen))
     result.seconds = time.perf_counter() - start
-    result.test_mse = float(np.mean((predict(model, X_te) - y_te) ** 2))
+    result.test_mse = torchkit.mean_loss(model, _mse64, torch.from_numpy(X_te).float(), torch.from_numpy(y_te))
     result.baseline_mse = mean_baseline_mse(y_tr, y_te)
     return result
+
+
+def _mse64(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """MSE in float64 against the float64 targets (the prediction is float32)."""
+    return ((prediction.double() - target) ** 2).mean()
 
 
 def predict(model: nn.Module, X) -> np.ndarray:
