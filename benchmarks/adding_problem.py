@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch starts its thread pool
 
 import torch  # noqa: E402
 
 from lstm_course.topics.adding_problem import KINDS, cost_table, format_table, sweep  # noqa: E402
+from lstm_course.torchkit import cpu_model  # noqa: E402
 
 
 def main() -> None:
@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--cost", action="store_true", help="also print parameters and time per step")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    print(f"torch {torch.__version__}, {platform.processor() or platform.machine()}, 1 thread; "
+    print(f"torch {torch.__version__}, {cpu_model()}, 1 thread; "
           f"{args.steps} Adam steps of batch {args.batch}, lr {args.lr}, hidden {args.hidden}, seed {args.seed}")
     try:
         results = sweep(tuple(args.Ts), tuple(args.kinds), steps=args.steps, batch=args.batch, hidden=args.hidden,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before NumPy and torch start their thread pools
 
@@ -18,19 +17,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from lstm_course.interop import numpy_lstm_from_torch  # noqa: E402
-from lstm_course.torchkit import best_times  # noqa: E402
-
-
-def cpu_model() -> str:
-    """The CPU's name from /proc/cpuinfo (Linux), or what the platform module says elsewhere."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
+from lstm_course.torchkit import best_times, cpu_model  # noqa: E402
 
 
 def main() -> None:

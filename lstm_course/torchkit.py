@@ -10,7 +10,7 @@ idea has one home:
 - ``set_forget_bias``: the LSTM's forget-gate bias, one meaning everywhere;
 - ``optimizer_step``, ``shuffled_batches``, ``train_epoch``, ``mean_loss``:
   the mini-batch loop where the loop is not the lesson;
-- ``best_times``: the fastest of several timed runs, interleaved.
+- ``best_times``: the fastest of several timed runs, interleaved; ``cpu_model``: the CPU's name for the report.
 
 ``pick_device("auto")`` takes the first of cuda, mps, cpu that this machine
 has. Asking for a device that is not there is a ``ValueError``, never a
@@ -34,6 +34,7 @@ Reproducibility, honestly:
 from __future__ import annotations
 
 import os
+import platform
 import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
@@ -42,7 +43,7 @@ import torch
 from torch import nn
 
 from . import validate
-from .validate import SEED_MAX, check_callable, check_choice, check_instance, check_int, check_real, check_size
+from .validate import SEED_MAX, as_tensor, check_callable, check_choice, check_instance, check_int, check_real, check_size
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
@@ -75,7 +76,11 @@ def pick_device(name: str | torch.device = "auto") -> torch.device:
     if kind not in available_devices():
         raise ValueError(f"device {name!r} was asked for but this machine has none; "
                          f"available: {available_devices()}")
-    return torch.device(name)
+    try:
+        return torch.device(name)
+    except RuntimeError:
+        raise ValueError(f"device must be one of {DEVICES}, optionally with an index like 'cuda:0', "
+                         f"got {name!r}") from None
 
 
 def seed_everything(seed: int, device: torch.device) -> None:
@@ -131,14 +136,25 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
 # ---------------------------------------------------------------- one model with a linear head
 
 RECURRENT = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+KINDS = tuple(RECURRENT)
 FLOAT_DTYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
 
+
+def check_kind(kind: str) -> str:
+    """Return ``kind`` if it is one of ``KINDS`` ('rnn', 'gru', 'lstm'); else raise ``ValueError``."""
+    return check_choice("kind", kind, KINDS)
+
+
+def check_generator(generator) -> torch.Generator:
+    """Return ``generator`` if it is a ``torch.Generator``; else raise ``TypeError``."""
+    return check_instance("generator", generator, torch.Generator,
+                          "a torch.Generator (e.g. torch.Generator().manual_seed(0))")
 
 
 def make_recurrent(kind: str, input_size: int, hidden: int, num_layers: int = 1,
                    dtype: torch.dtype = torch.float32) -> nn.RNN | nn.GRU | nn.LSTM:
     """``num_layers`` recurrent layers of ``kind`` ('rnn' is tanh), batch_first, torch's default initialisation."""
-    check_choice("kind", kind, tuple(RECURRENT))
+    check_kind(kind)
     check_choice("dtype", dtype, FLOAT_DTYPES)
     D, H = check_int("input_size", input_size, 1, 100_000), check_int("hidden", hidden, 1, 100_000)
     L = check_int("num_layers", num_layers, 1, 64)
@@ -161,7 +177,6 @@ class RecurrentRegressor(nn.Module):
                  out_size: int = 1, x_shift: float = 0.0, y_mean: float = 0.0, y_std: float = 1.0,
                  forget_bias: float | None = None):
         super().__init__()
-        self.kind = kind
         self.rnn = make_recurrent(kind, input_size, hidden, num_layers)
         self.head = nn.Linear(hidden, check_int("out_size", out_size, 1, 100_000))
         self.x_shift = check_real("x_shift", x_shift)
@@ -173,9 +188,12 @@ class RecurrentRegressor(nn.Module):
             set_forget_bias(self.rnn, forget_bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not isinstance(x, torch.Tensor) or x.dim() != 3 or x.shape[-1] != self.rnn.input_size:
-            got = f"shape {tuple(x.shape)}" if isinstance(x, torch.Tensor) else type(x).__name__
-            raise ValueError(f"x must be a tensor of shape (batch, steps, {self.rnn.input_size}), got {got}")
+        """x (B, T, D) with B, T >= 1, in the weights' dtype (other floats are converted) -> (B, out_size)."""
+        check_instance("x", x, torch.Tensor, f"a torch.Tensor of shape (batch, steps, {self.rnn.input_size})")
+        x = as_tensor("x", x, ndim=3, dtype=self.head.weight.dtype)
+        if x.shape[-1] != self.rnn.input_size or 0 in x.shape:
+            raise ValueError(f"x must be a tensor of shape (batch, steps, {self.rnn.input_size}) with batch >= 1 "
+                             f"and steps >= 1, got shape {tuple(x.shape)}")
         out, _ = self.rnn(x - self.x_shift)                      # (B, T, H): the top layer at every step
         return self.y_mean + self.y_std * self.head(out[:, -1])  # read only the last step: many-to-one
 
@@ -206,7 +224,7 @@ def shuffled_batches(n: int, batch_size: int, generator: torch.Generator) -> Ite
     The arguments are checked at the call, before the first batch is asked for.
     """
     n, batch_size = check_int("n", n, 1, 10**9), check_int("batch_size", batch_size, 1, 10**9)
-    check_instance("generator", generator, torch.Generator, "a torch.Generator (seeded)")
+    check_generator(generator)
     return _batches(torch.randperm(n, generator=generator), batch_size)
 
 
@@ -216,7 +234,9 @@ def _batches(order: torch.Tensor, batch_size: int) -> Iterator[torch.Tensor]:
 
 
 def _check_data(model, loss_fn, X, y) -> None:
-    """The shared checks of ``train_epoch`` and ``mean_loss``: a module, a loss function, X and y of one length."""
+    """The shared checks of ``train_epoch`` and ``mean_loss``: a module, a loss function, X and y of one length,
+    and y shaped like the model's prediction (a (N,) target against a (N, 1) prediction would broadcast);
+    integer y holds class labels: the prediction's shape without its last axis (the class scores)."""
     check_instance("model", model, nn.Module, "a torch.nn.Module")
     check_callable("loss_fn", loss_fn)
     check_instance("X", X, torch.Tensor, "a torch.Tensor")
@@ -224,6 +244,26 @@ def _check_data(model, loss_fn, X, y) -> None:
     if X.dim() == 0 or y.dim() == 0 or len(X) != len(y) or len(X) == 0:
         raise ValueError(f"X and y must hold the same number (at least 1) of examples along their first axis, "
                          f"got shapes {tuple(X.shape)} and {tuple(y.shape)}")
+    first = predict(model, X[:1]).shape[1:]
+    if y.is_floating_point() and y.shape[1:] != first:
+        raise ValueError(f"y must have the shape of the model's prediction (N, {', '.join(map(str, first))}), "
+                         f"got {tuple(y.shape)}")
+    if not y.is_floating_point() and y.shape[1:] != first[:-1]:       # class labels index the last axis
+        raise ValueError(f"y (class labels) must have the prediction's shape without its last (class) axis, "
+                         f"(N, {', '.join(map(str, first[:-1]))}), got {tuple(y.shape)}")
+
+
+@torch.no_grad()
+def predict(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
+    """``model(X)`` in evaluation mode and without gradients; the model's mode is put back afterwards."""
+    check_instance("model", model, nn.Module, "a torch.nn.Module")
+    check_instance("X", X, torch.Tensor, "a torch.Tensor")
+    was_training = model.training
+    model.eval()
+    try:
+        return model(X)
+    finally:
+        model.train(was_training)
 
 
 def train_epoch(model: nn.Module, loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], X: torch.Tensor,
@@ -242,16 +282,26 @@ def train_epoch(model: nn.Module, loss_fn: Callable[[torch.Tensor, torch.Tensor]
     return total / len(X)
 
 
-@torch.no_grad()
 def mean_loss(model: nn.Module, loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], X: torch.Tensor,
               y: torch.Tensor) -> float:
-    """``loss_fn(model(X), y)`` in evaluation mode, without gradients: X (N, ...), y (N, ...)."""
+    """``loss_fn(model(X), y)`` in evaluation mode, without gradients (``predict``): X (N, ...), y (N, ...)."""
     _check_data(model, loss_fn, X, y)
-    model.eval()
-    return float(loss_fn(model(X), y))
+    return float(loss_fn(predict(model, X), y))
 
 
 # ---------------------------------------------------------------- timing
+
+def cpu_model() -> str:
+    """The CPU's name from /proc/cpuinfo (Linux), or what the platform module says elsewhere."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
 
 def best_times(fns: dict[str, Callable[[], object]], repeats: int = 5, warmup: int = 1) -> dict[str, float]:
     """Seconds of the fastest of ``repeats`` calls of each function, after ``warmup`` calls not counted.

@@ -106,7 +106,7 @@ def test_train_epoch_lowers_mean_loss():
     losses = [torchkit.train_epoch(model, nn.functional.mse_loss, X, y, opt, 8, g) for _ in range(5)]
     assert losses[-1] < losses[0] < start * 1.01
     assert torchkit.mean_loss(model, nn.functional.mse_loss, X, y) < start / 10
-    assert not model.training
+    assert model.training              # mean_loss puts back the mode train_epoch left
 
 
 def test_best_times_times_each_function():
@@ -136,9 +136,9 @@ MSE = nn.functional.mse_loss
     (lambda: torchkit.RecurrentRegressor("gru", forget_bias=1.0), ValueError, "forget_bias only applies to kind 'lstm'"),
     (lambda: torchkit.RecurrentRegressor(y_std=0.0), ValueError, "y_std must be in [1e-12, 1000000000000.0], got 0.0"),
     (lambda: torchkit.RecurrentRegressor()(torch.zeros(2, 3, 2)), ValueError,
-     "x must be a tensor of shape (batch, steps, 1), got shape (2, 3, 2)"),
-    (lambda: torchkit.RecurrentRegressor()(np.zeros((2, 3, 1))), ValueError,
-     "x must be a tensor of shape (batch, steps, 1), got ndarray"),
+     "x must be a tensor of shape (batch, steps, 1) with batch >= 1 and steps >= 1, got shape (2, 3, 2)"),
+    (lambda: torchkit.RecurrentRegressor()(np.zeros((2, 3, 1))), TypeError,
+     "x must be a torch.Tensor of shape (batch, steps, 1), got ndarray"),
     (lambda: torchkit.set_forget_bias(nn.GRU(1, 2), 1.0), TypeError, "lstm must be a torch.nn.LSTM, got GRU"),
     (lambda: torchkit.set_forget_bias(nn.LSTM(1, 2), float("nan")), ValueError, "value must be a finite number, got nan"),
     (lambda: torchkit.set_forget_bias(nn.LSTM(1, 2, bias=False), 1.0), ValueError, "lstm has no biases (bias=False)"),
@@ -148,7 +148,7 @@ MSE = nn.functional.mse_loss
     (lambda: torchkit.optimizer_step(OPT, LINEAR(torch.zeros(1, 3)).sum(), clip=-1.0), ValueError, "clip must be in [1e-12, inf]"),
     (lambda: torchkit.shuffled_batches(10, 0, GEN), ValueError, "batch_size must be an integer in [1, 1000000000], got 0"),
     (lambda: torchkit.shuffled_batches(0, 2, GEN), ValueError, "n must be an integer in [1, 1000000000], got 0"),
-    (lambda: torchkit.shuffled_batches(10, 2, 0), TypeError, "generator must be a torch.Generator (seeded), got int"),
+    (lambda: torchkit.shuffled_batches(10, 2, 0), TypeError, "generator must be a torch.Generator (e.g. torch.Generator().manual_seed(0)), got int"),
     (lambda: torchkit.train_epoch(LINEAR, MSE, torch.zeros(4, 3), torch.zeros(5, 1), OPT, 2, GEN), ValueError,
      "X and y must hold the same number (at least 1) of examples along their first axis, got shapes (4, 3) and (5, 1)"),
     (lambda: torchkit.train_epoch(LINEAR, "mse", torch.zeros(4, 3), torch.zeros(4, 1), OPT, 2, GEN), TypeError,
@@ -180,3 +180,82 @@ def test_make_recurrent_refuses_a_model_too_large_before_allocating_it(kind):
             torchkit.make_recurrent(kind, 3, 8, 2)
     finally:
         validate.MAX_PARAMETERS = limit
+
+
+# ---------------------------------------------------------------- review fixes: boundaries and one home each
+
+@pytest.mark.parametrize("x, message", [
+    (torch.zeros(2, 0, 1), "x must be a tensor of shape (batch, steps, 1) with batch >= 1 and steps >= 1, got shape (2, 0, 1)"),
+    (torch.zeros(0, 3, 1), "with batch >= 1 and steps >= 1, got shape (0, 3, 1)"),
+    (torch.full((2, 3, 1), float("nan")), "x contains NaN or infinity"),
+])
+def test_forward_refuses_empty_and_nan_input(x, message):
+    with pytest.raises(ValueError) as info:
+        torchkit.RecurrentRegressor()(x)
+    assert message in str(info.value)
+
+
+def test_forward_takes_float64_input_in_the_weights_dtype():
+    torch.manual_seed(0)
+    model = torchkit.RecurrentRegressor()
+    x = torch.randn(2, 3, 1, dtype=torch.float64)
+    out = model(x)
+    assert out.dtype == torch.float32
+    assert torch.equal(out, model(x.float()))
+
+
+def test_a_target_that_would_broadcast_is_refused():
+    torch.manual_seed(0)
+    model, X, y = torchkit.RecurrentRegressor(), torch.randn(4, 3, 1), torch.randn(4)
+    mse = nn.functional.mse_loss
+    for call in (lambda: torchkit.mean_loss(model, mse, X, y),
+                 lambda: torchkit.train_epoch(model, mse, X, y, torch.optim.SGD(model.parameters(), lr=0.1), 2,
+                                              torch.Generator().manual_seed(0))):
+        with pytest.raises(ValueError, match=r"y must have the shape of the model's prediction \(N, 1\), got \(4,\)"):
+            call()
+
+
+def test_class_labels_must_match_the_prediction_without_its_class_axis():
+    model = nn.Linear(3, 5)                                  # (N, 3) -> (N, 5) class scores
+    X, good, bad = torch.randn(4, 3), torch.zeros(4, dtype=torch.long), torch.zeros(4, 2, dtype=torch.long)
+    assert torchkit.mean_loss(model, nn.functional.cross_entropy, X, good) > 0
+    with pytest.raises(ValueError, match=r"y \(class labels\) must have the prediction's shape without its last"):
+        torchkit.mean_loss(model, nn.functional.cross_entropy, X, bad)
+
+
+def test_predict_restores_the_mode_and_keeps_no_graph():
+    model = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5))
+    model.train()
+    out = torchkit.predict(model, torch.ones(3, 2))
+    assert model.training and not out.requires_grad
+    assert torch.equal(out, model.eval()(torch.ones(3, 2)).detach())
+    with pytest.raises(TypeError, match="X must be a torch.Tensor, got ndarray"):
+        torchkit.predict(model, np.ones((3, 2)))
+
+
+@pytest.mark.parametrize("name", ["cpu:x", "cpu:-1", "cpu:0:1"])
+def test_pick_device_refuses_a_malformed_index(name):
+    with pytest.raises(ValueError, match="optionally with an index like 'cuda:0'"):
+        pick_device(name)
+
+
+def test_kinds_have_one_home():
+    from lstm_course.topics import adding_problem, gradient_flow
+    assert torchkit.KINDS == tuple(torchkit.RECURRENT) == adding_problem.KINDS
+    assert adding_problem.check_kind is torchkit.check_kind is gradient_flow.check_kind
+    with pytest.raises(ValueError, match="kind must be one of"):
+        torchkit.check_kind("transformer")
+    with pytest.raises(TypeError, match="generator must be a torch.Generator"):
+        torchkit.check_generator(0)
+
+
+def test_cpu_model_names_a_cpu():
+    import benchmarks.numpy_vs_torch_lstm as bench
+    name = torchkit.cpu_model()
+    assert isinstance(name, str) and name and bench.cpu_model is torchkit.cpu_model
+
+
+def test_mean_loss_puts_the_mode_back():
+    model = nn.Sequential(nn.Linear(2, 1), nn.Dropout(0.5)).train()
+    loss = torchkit.mean_loss(model, nn.functional.mse_loss, torch.ones(3, 2), torch.zeros(3, 1))
+    assert model.training and loss == float(nn.functional.mse_loss(model.eval()(torch.ones(3, 2)).detach(), torch.zeros(3, 1)))

@@ -11,7 +11,7 @@ below that has remembered something.
 ``train`` fits an ``nn.RNN``, ``nn.GRU`` or ``nn.LSTM`` with a linear head
 on its last step, seeded so that a CPU run repeats bit for bit. ``sweep``
 runs several sequence lengths and models with the same budget and seeds;
-``time_step`` and ``parameter_count`` measure the price of the gates.
+``cost_table`` and ``parameter_count`` measure the price of the gates.
 
 A second task, ``first_sign``, is a *weak* test of memory kept for honesty:
 x_1 = ±1 followed by small noise, target the sign of x_1. A tanh RNN can hold
@@ -30,9 +30,19 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..torchkit import RecurrentRegressor, best_times, cpu_threads, make_recurrent, optimizer_step
+from ..torchkit import (
+    KINDS,
+    RecurrentRegressor,
+    best_times,
+    check_generator,
+    check_kind,
+    cpu_threads,
+    make_recurrent,
+    mean_loss,
+    optimizer_step,
+    seed_everything,
+)
 from ..validate import (
-    SEED_MAX,
     as_tensor,
     check_bool,
     check_choice,
@@ -42,22 +52,12 @@ from ..validate import (
     check_size,
 )
 
-KINDS = ("rnn", "gru", "lstm")
 MEAN_MSE = 1 / 6                                # MSE of always answering 1 on the adding problem
 TEST_SEED = 1_000_003                           # the test set's generator: the same for every model
 MAX_ELEMENTS = 50_000_000                       # numbers in one batch (x holds batch * T * 2 of them)
 MAX_SIZE = 2048                                 # input and hidden sizes: a layer is built for real, so it must fit
 MAX_STEPS = 100_000                             # Adam steps of one run (about 1 ms each at the default size)
 MAX_T = 10_000                                  # sequence length of a training run: longer takes hours
-
-
-def check_kind(kind: str) -> str:
-    """Return ``kind`` if it is one of 'rnn', 'gru', 'lstm'; else raise ``ValueError``."""
-    return check_choice("kind", kind, KINDS)
-
-
-def _check_generator(generator) -> torch.Generator:
-    return check_instance("generator", generator, torch.Generator, "a torch.Generator (e.g. torch.Generator().manual_seed(0))")
 
 
 def _check_batch_size(T: int, batch: int, channels: int, name: str = "batch * T") -> None:
@@ -76,7 +76,7 @@ def adding_batch(T: int, batch: int, generator: torch.Generator) -> tuple[torch.
     """
     T, batch = check_int("T", T, 2), check_int("batch", batch, 1)
     _check_batch_size(T, batch, 2)
-    generator = _check_generator(generator)
+    generator = check_generator(generator)
     values = torch.rand(batch, T, generator=generator)
     first = torch.randint(0, T // 2, (batch,), generator=generator)
     second = torch.randint(T // 2, T, (batch,), generator=generator)
@@ -92,7 +92,7 @@ def first_sign_batch(T: int, batch: int, generator: torch.Generator,
     """The weak task: x (batch, T, 1) with x_1 = ±1 then normal(0, noise); y (batch, 1) = x_1."""
     T, batch = check_int("T", T, 2), check_int("batch", batch, 1)
     _check_batch_size(T, batch, 1)
-    generator = _check_generator(generator)
+    generator = check_generator(generator)
     noise = check_in_range("noise", noise, 0.0, 1.0)
     sign = torch.randint(0, 2, (batch, 1), generator=generator).float() * 2 - 1
     x = torch.randn(batch, T, 1, generator=generator) * noise
@@ -135,18 +135,14 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     ``y`` must have exactly the shape of the model's output: a (N,) target
     would broadcast against (N, 1) into an (N, N) table and a wrong number.
     """
-    check_instance("model", model, nn.Module, "a torch.nn.Module")
     x, y = as_tensor("x", x, ndim=3), as_tensor("y", y, ndim=2)
-    if len(y) != len(x):
-        raise ValueError(f"x and y must hold the same number of examples, got {len(x)} and {len(y)}")
-    rnn = getattr(model, "rnn", None)
-    if isinstance(rnn, nn.RNNBase) and x.shape[-1] != rnn.input_size:
-        raise ValueError(f"x must have {rnn.input_size} features on its last axis, got shape {tuple(x.shape)}")
-    with torch.no_grad():
-        pred = model(x)
-        if pred.shape != y.shape:
-            raise ValueError(f"y must have the shape of the model's output {tuple(pred.shape)}, got {tuple(y.shape)}")
-        return float(((pred - y) ** 2).mean())
+    if 0 in x.shape:
+        raise ValueError(f"x must hold at least one example of at least one step, got shape {tuple(x.shape)}")
+    return mean_loss(model, _mse, x, y)
+
+
+def _mse(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    return ((prediction - target) ** 2).mean()
 
 
 def test_set(T: int, size: int = 1000, task: str = "adding") -> tuple[torch.Tensor, torch.Tensor]:
@@ -179,11 +175,12 @@ def train(kind: str, T: int = 50, steps: int = 1500, batch: int = 64, hidden: in
     steps, threads = check_int("steps", steps, 1, MAX_STEPS), check_int("threads", threads, 1, 1024)
     hidden = check_int("hidden", hidden, 1, MAX_SIZE)
     lr, clip = check_in_range("lr", lr, 1e-8, 1.0), check_in_range("clip", clip, 1e-6, 1e6)
-    seed, progress = check_int("seed", seed, 0, SEED_MAX), check_bool("progress", progress)
+    progress = check_bool("progress", progress)
+    cpu = torch.device("cpu")
+    seed_everything(seed, cpu)                  # checks seed; the model's weights come from it
     x_test, y_test = test_set(T, check_int("test_size", test_size, 1, 100_000), task)
     batches = torch.Generator().manual_seed(seed)
     with cpu_threads(threads):
-        torch.manual_seed(seed)
         model = RecurrentRegressor(kind, input_size, hidden)
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         losses = []
@@ -191,7 +188,7 @@ def train(kind: str, T: int = 50, steps: int = 1500, batch: int = 64, hidden: in
         bar = tqdm(range(steps), desc=f"{kind} T={T}", unit="step", disable=not progress, leave=False)
         for _ in bar:
             x, y = make(T, batch, batches)
-            losses.append(optimizer_step(optimizer, ((model(x) - y) ** 2).mean(), clip))
+            losses.append(optimizer_step(optimizer, _mse(model(x), y), clip))
             if len(losses) % 50 == 0:
                 bar.set_postfix(loss=f"{sum(losses[-50:]) / 50:.4f}")
         seconds = time.perf_counter() - start
@@ -234,24 +231,13 @@ def _training_step(kind: str, hidden: int, x: torch.Tensor, y: torch.Tensor) -> 
     torch.manual_seed(0)
     model = RecurrentRegressor(kind, x.shape[-1], hidden)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    return lambda: optimizer_step(optimizer, ((model(x) - y) ** 2).mean())
+    return lambda: optimizer_step(optimizer, _mse(model(x), y))
 
 
 def _check_cost(T: int, batch: int, repeats: int) -> tuple[int, int, int]:
     T, batch = check_int("T", T, 2, MAX_T), check_int("batch", batch, 1, 100_000)
     _check_batch_size(T, batch, 2)
     return T, batch, check_int("repeats", repeats, 1, 1000)
-
-
-def time_step(kind: str, hidden: int, T: int = 50, batch: int = 64, repeats: int = 5,
-              threads: int = 1) -> float:
-    """Seconds for one training step (forward, backward, Adam) on an adding batch; the best of ``repeats``."""
-    check_kind(kind)
-    hidden = check_int("hidden", hidden, 1, MAX_SIZE)
-    T, batch, repeats = _check_cost(T, batch, repeats)
-    x, y = adding_batch(T, batch, torch.Generator().manual_seed(0))
-    with cpu_threads(check_int("threads", threads, 1, 1024)):
-        return best_times({kind: _training_step(kind, hidden, x, y)}, repeats)[kind]
 
 
 def cost_table(hiddens: Sequence[int] = (32, 64, 128, 256), kinds: Sequence[str] = KINDS, T: int = 50,

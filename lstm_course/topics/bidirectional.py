@@ -29,7 +29,7 @@ from tqdm.auto import tqdm
 
 from ..interop import numpy_lstm_from_torch
 from ..lstm.numpy_lstm import NumpyLSTM
-from ..torchkit import best_times, train_epoch
+from ..torchkit import best_times, seed_everything, train_epoch
 from ..validate import (
     SEED_MAX,
     as_array,
@@ -196,7 +196,7 @@ def train_tagger(bidirectional: bool, data: tuple[torch.Tensor, torch.Tensor] | 
     hidden, epochs = check_int("hidden", hidden, 1, 4096), check_int("epochs", epochs, 1, 10_000)
     lr, batch_size = check_in_range("lr", lr, 1e-6, 1.0), check_int("batch_size", batch_size, 1, n_train)
     seed, progress = check_int("seed", seed, 0, SEED_MAX), check_bool("progress", progress)
-    torch.manual_seed(seed)
+    seed_everything(seed, torch.device("cpu"))
     model = Tagger(int(x.max()) + 1, hidden, bidirectional)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     gen = torch.Generator().manual_seed(seed)
@@ -253,6 +253,8 @@ def summary(output, hidden_size: int) -> np.ndarray:
     output = as_array("output", output, ndim=3)
     H = check_int("hidden_size", hidden_size, 1, 10**6)
     check_shape("output", output, (*output.shape[:2], 2 * H))
+    if 0 in output.shape:
+        raise ValueError(f"output must hold at least one step and one sequence (T, B >= 1), got shape {output.shape}")
     return np.concatenate([output[-1, :, :H], output[0, :, H:]], axis=-1)
 
 

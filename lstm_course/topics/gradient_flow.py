@@ -26,9 +26,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..torchkit import make_recurrent, set_forget_bias
+from ..torchkit import check_kind, make_recurrent, seed_everything, set_forget_bias
 from ..validate import SEED_MAX, as_tensor, check_choice, check_in_range, check_instance, check_int, check_real
-from .adding_problem import adding_batch, check_kind
+from .adding_problem import adding_batch
 
 MAX_HIDDEN, MAX_BATCH = 1024, 1024   # one step at a time with every state kept: keep the graph small
 
@@ -118,7 +118,7 @@ def gradient_flow(kind: str, T: int = 100, hidden: int = 32, forget_bias: float 
     check_choice("state", state, ("h", "c"))
     seed = check_int("seed", seed, 0, SEED_MAX)
     x, _ = adding_batch(T, check_int("batch", batch, 1, MAX_BATCH), torch.Generator().manual_seed(seed))
-    torch.manual_seed(seed)
+    seed_everything(seed, torch.device("cpu"))
     module = make_recurrent(kind, 2, hidden, dtype=torch.float64)
     if forget_bias is not None:
         set_forget_bias(module, forget_bias)
@@ -139,7 +139,7 @@ def constant_forget_ratio(forget_bias: float, k: int, hidden: int = 4, seed: int
     forget_bias = check_in_range("forget_bias", forget_bias, -10.0, 10.0)
     k = check_int("k", k, 0, 500)
     hidden, seed = check_int("hidden", hidden, 1, MAX_HIDDEN), check_int("seed", seed, 0, SEED_MAX)
-    torch.manual_seed(seed)
+    seed_everything(seed, torch.device("cpu"))
     lstm = make_recurrent("lstm", 3, hidden, dtype=torch.float64)
     with torch.no_grad():
         lstm.weight_hh_l0.zero_()

@@ -159,9 +159,9 @@ def run_in_chunks(lstm: nn.LSTM, x: torch.Tensor, chunk: int, carry: bool = True
         raise ValueError(f"lstm must be a time-major torch.nn.LSTM (batch_first=False), got {lstm!r}")
     check_instance("x", x, torch.Tensor, f"a torch tensor of shape (T, B, {lstm.input_size})")
     x = as_tensor("x", x, ndim=3)
-    if x.shape[-1] != lstm.input_size or x.dtype != lstm.weight_ih_l0.dtype:
-        raise ValueError(f"x must be a {lstm.weight_ih_l0.dtype} tensor of shape (T, B, {lstm.input_size}), "
-                         f"got {x.dtype} {tuple(x.shape)}")
+    if x.shape[-1] != lstm.input_size or x.dtype != lstm.weight_ih_l0.dtype or 0 in x.shape:
+        raise ValueError(f"x must be a {lstm.weight_ih_l0.dtype} tensor of shape (T, B, {lstm.input_size}) "
+                         f"with T >= 1 and B >= 1, got {x.dtype} {tuple(x.shape)}")
     chunk = check_int("chunk", chunk, 1, 10**9)
     carry, detach = check_bool("carry", carry), check_bool("detach", detach)
     outputs, state = [], None

@@ -24,7 +24,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..torchkit import RecurrentRegressor, train_epoch
+from .. import torchkit
+from ..torchkit import RecurrentRegressor, seed_everything, train_epoch
 from ..validate import SEED_MAX, as_array, check_bool, check_in_range, check_instance, check_int, check_seed, check_size
 
 N_SAMPLES, STEPS = 1000, 10
@@ -132,7 +133,7 @@ def train(config: SumConfig = SumConfig(), data: tuple[np.ndarray, ...] | None =
     check_instance("config", config, SumConfig, "a SumConfig")
     X_tr, X_te, y_tr, y_te = _check_data(split(*make_data()) if data is None else data)
     progress = check_bool("progress", progress)
-    torch.manual_seed(config.seed)
+    seed_everything(config.seed, torch.device("cpu"))
     shift, mean, std = (X_SHIFT, float(y_tr.mean()), float(y_tr.std())) if config.standardize else (0.0, 0.0, 1.0)
     model = RecurrentRegressor("lstm", 1, config.hidden, config.num_layers, x_shift=shift, y_mean=mean, y_std=std)
     X, y = torch.from_numpy(X_tr).float(), torch.from_numpy(y_tr).float()   # NumPy float64 -> torch float32
@@ -143,9 +144,14 @@ def train(config: SumConfig = SumConfig(), data: tuple[np.ndarray, ...] | None =
     for _ in tqdm(range(config.epochs), desc="sequence sum", unit="epoch", disable=not progress):
         result.train_losses.append(train_epoch(model, nn.functional.mse_loss, X, y, optimizer, config.batch_size, gen))
     result.seconds = time.perf_counter() - start
-    result.test_mse = float(np.mean((predict(model, X_te) - y_te) ** 2))
+    result.test_mse = torchkit.mean_loss(model, _mse64, torch.from_numpy(X_te).float(), torch.from_numpy(y_te))
     result.baseline_mse = mean_baseline_mse(y_tr, y_te)
     return result
+
+
+def _mse64(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """MSE in float64 against the float64 targets (the prediction is float32)."""
+    return ((prediction.double() - target) ** 2).mean()
 
 
 def predict(model: nn.Module, X) -> np.ndarray:
@@ -156,9 +162,4 @@ def predict(model: nn.Module, X) -> np.ndarray:
     X = as_array("X", X, ndim=3)
     if X.shape[-1] != 1:
         raise ValueError(f"X must have shape (n, T, 1), got {X.shape}")
-    was_training = model.training
-    model.eval()
-    with torch.no_grad():
-        out = model(torch.from_numpy(X).float()).double().numpy()
-    model.train(was_training)
-    return out
+    return torchkit.predict(model, torch.from_numpy(X).float()).double().numpy()

@@ -35,7 +35,16 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..torchkit import RecurrentRegressor, mean_loss, pick_device, seed_everything, train_epoch
+from ..torchkit import (
+    DEVICES,
+    RecurrentRegressor,
+    mean_loss,
+    optimizer_step,
+    pick_device,
+    predict,
+    seed_everything,
+    train_epoch,
+)
 from ..validate import (
     SEED_MAX,
     as_array,
@@ -243,11 +252,8 @@ def train_source(train_series, epochs: int | None = None, seed: int = 0, device:
     for _ in tqdm(range(epochs), desc="source approach", unit="epoch", disable=not progress):
         total = 0.0
         for i in range(len(data) - 1):
-            optimizer.zero_grad()
             loss = nn.functional.mse_loss(model(data[i].view(1, 1, 1)), data[i + 1].view(1, 1))
-            loss.backward()
-            optimizer.step()
-            total += loss.item()
+            total += optimizer_step(optimizer, loss)          # zero_grad, backward, step
         losses.append(total / (len(data) - 1))
         drawing += _timed(on_epoch, losses, [])
     return TrainResult("source", model, dev.type, 1, time.perf_counter() - start - drawing, losses)
@@ -307,7 +313,6 @@ def model_device(model: nn.Module) -> torch.device:
     return next(model.parameters(), torch.empty(0)).device
 
 
-@torch.no_grad()
 def predict_next(model: nn.Module, X: np.ndarray) -> np.ndarray:
     """One-step-ahead predictions on the model's device: X (samples, steps, 1) -> (samples,)."""
     check_instance("model", model, nn.Module, "a torch.nn.Module")
@@ -315,8 +320,8 @@ def predict_next(model: nn.Module, X: np.ndarray) -> np.ndarray:
     if X.shape[0] < 1 or X.shape[1] < 1 or X.shape[2] != 1:
         raise ValueError(f"X must have shape (samples, steps, 1) with at least one sample and one step, "
                          f"got {X.shape}")
-    model.eval()
-    return model(torch.tensor(X, dtype=torch.float32, device=model_device(model))).squeeze(1).cpu().double().numpy()
+    X = torch.tensor(X, dtype=torch.float32, device=model_device(model))
+    return predict(model, X).squeeze(1).cpu().double().numpy()
 
 
 @torch.no_grad()
@@ -342,13 +347,9 @@ def free_run(model: nn.Module, history, steps: int) -> np.ndarray:
 def persistence_mse(series, start: int = TRAIN_SIZE) -> float:
     """MSE of "the next value equals this one" over the targets ``series[start:]``."""
     series = as_array("series", series, ndim=1)
-    if isinstance(start, (bool, np.bool_)) or not isinstance(start, (int, np.integer)):
-        raise TypeError(f"start must be an integer, got {type(start).__name__} {start!r}")
     if len(series) < 2:
         raise ValueError(f"series needs at least 2 values (a value and the next), got {len(series)}")
-    if not 1 <= start < len(series):
-        raise ValueError(f"start must be in [1, {len(series) - 1}] so there are targets and a value before each, "
-                         f"got {start}")
+    start = check_int("start", start, 1, len(series) - 1)   # targets, and a value before each
     return float(np.mean((series[start:] - series[start - 1:-1]) ** 2))
 
 
@@ -413,14 +414,33 @@ ROW_KEYS = ("approach", "device", "epochs", "train_seconds", "mse_next_noisy", "
             "mse_persistence", "freerun_rmse_clean")
 
 
+RATIO_KEYS = ("train_seconds", "mse_next_noisy", "mse_next_clean", "freerun_rmse_clean")
+
+
+def _check_row(name: str, row) -> dict:
+    """A benchmark row: a dict with every key of ``ROW_KEYS``."""
+    check_instance(name, row, dict, "a dict with the keys of ROW_KEYS (a benchmark row)")
+    missing = [key for key in ROW_KEYS if key not in row]
+    if missing:
+        raise ValueError(f"{name} must have the keys {ROW_KEYS}, missing {missing}")
+    return row
+
+
 def compare_ratios(source: dict, course: dict) -> dict[str, float]:
     """How many times slower and worse the source approach is than the course's."""
-    return {key: source[key] / course[key] for key in
-            ("train_seconds", "mse_next_noisy", "mse_next_clean", "freerun_rmse_clean")}
+    _check_row("source", source)
+    _check_row("course", course)
+    for key in RATIO_KEYS:
+        check_real(f"source[{key!r}]", source[key], 0.0)
+        check_real(f"course[{key!r}]", course[key], 1e-300)
+    return {key: source[key] / course[key] for key in RATIO_KEYS}
 
 
 def format_rows(rows: list[dict]) -> str:
     """The benchmark rows as an aligned text table."""
+    check_instance("rows", rows, (list, tuple), "a list of benchmark rows (dicts)")
+    for k, row in enumerate(rows):
+        _check_row(f"rows[{k}]", row)
     lines = ["  ".join(f"{k:>18}" for k in ROW_KEYS)]
     for row in rows:
         lines.append("  ".join(f"{row[k]:>18.5f}" if isinstance(row[k], float) else f"{row[k]:>18}"
@@ -428,15 +448,9 @@ def format_rows(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- pictures
-
-
-# ---------------------------------------------------------------- what-if panel
+# ---------------------------------------------------------------- the what-if panel's quick setting
 
 QUICK_CONFIG = CourseConfig(window=30, hidden=16, max_epochs=20, patience=5)
-
-
-# ---------------------------------------------------------------- exercise checker
 
 
 # ---------------------------------------------------------------- command line
@@ -458,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--approach", choices=("course", "source"), default="course")
     parser.add_argument("--epochs", type=_positive_int, default=None,
                         help="source: epochs (default 100, the article's); course: the early-stopping cap (default 100)")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    parser.add_argument("--device", choices=DEVICES, default="auto")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--compare", action="store_true", help="run both approaches and print the ratios")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")

@@ -103,7 +103,6 @@ def test_cost_table_counts_and_times_every_kind():
     (lambda: ap.train("rnn", seed=-1), r"seed must be an integer in \[0, 4294967295\], got -1"),
     (lambda: ap.sweep(()), r"Ts and kinds must not be empty, got Ts=\(\), kinds=\('rnn', 'gru', 'lstm'\)"),
     (lambda: ap.sweep((50,), ("rnn", "cnn")), r"kind must be one of .*, got 'cnn'"),
-    (lambda: ap.time_step("gru", 8, repeats=0), r"repeats must be an integer in \[1, 1000\], got 0"),
 ])
 def test_bad_input_is_a_clear_value_error(call, message):
     with pytest.raises(ValueError, match=message):
@@ -119,3 +118,25 @@ def test_cpu_threads_sets_the_count_and_puts_it_back_even_on_error():
             assert torch.get_num_threads() == 1
             raise KeyError("inside")
     assert torch.get_num_threads() == before
+
+
+def test_evaluate_refuses_empty_sequences_and_broadcasting_targets():
+    torch.manual_seed(0)
+    model = RecurrentRegressor("lstm", 2, 4)
+    with pytest.raises(ValueError, match=r"x must hold at least one example of at least one step, got shape \(3, 0, 2\)"):
+        ap.evaluate(model, torch.zeros(3, 0, 2), torch.zeros(3, 1))
+    with pytest.raises(ValueError, match=r"y must have the shape of the model's prediction \(N, 1\), got \(3, 2\)"):
+        ap.evaluate(model, torch.zeros(3, 5, 2), torch.zeros(3, 2))
+
+
+def test_evaluate_is_mean_loss_and_seeding_goes_through_seed_everything(monkeypatch):
+    from lstm_course import torchkit
+    seeds = []
+    monkeypatch.setattr(ap, "seed_everything", lambda seed, device: seeds.append((seed, device.type)) or
+                        torchkit.seed_everything(seed, device))
+    result = ap.train("rnn", T=4, steps=2, batch=4, hidden=3, test_size=8, seed=7, progress=False)
+    assert seeds == [(7, "cpu")]
+    x, y = ap.test_set(4, 8)
+    expected = torchkit.mean_loss(result.model, lambda p, t: ((p - t) ** 2).mean(), x, y)
+    assert ap.evaluate(result.model, x, y) == expected == result.test_mse
+    assert not hasattr(ap, "time_step")

@@ -90,3 +90,9 @@ def test_summary_equals_the_final_states():
 def test_bad_input_is_a_clear_value_error(call, message):
     with pytest.raises((TypeError, ValueError), match=message):
         call()
+
+
+@pytest.mark.parametrize("shape", [(0, 2, 4), (3, 0, 4)])
+def test_summary_refuses_an_empty_output(shape):
+    with pytest.raises(ValueError, match=r"output must hold at least one step and one sequence"):
+        bi.summary(np.zeros(shape), 2)

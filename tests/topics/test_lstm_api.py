@@ -119,3 +119,9 @@ def test_detaching_stops_the_gradient_at_the_chunk_boundary():
 def test_run_in_chunks_bad_input(call, message):
     with pytest.raises((TypeError, ValueError), match=message):
         call()
+
+
+@pytest.mark.parametrize("shape", [(0, 2, 3), (4, 0, 3)])
+def test_run_in_chunks_refuses_an_empty_stream(shape):
+    with pytest.raises(ValueError, match=r"with T >= 1 and B >= 1, got torch.float32 \(" + str(shape[0])):
+        lstm_api.run_in_chunks(nn.LSTM(3, 2), torch.zeros(shape), chunk=2)

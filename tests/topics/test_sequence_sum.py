@@ -85,3 +85,23 @@ def test_one_dimensional_targets_are_refused_not_broadcast():
         sequence_sum.train(sequence_sum.SumConfig(epochs=1), (X_tr, X_te, y_tr[:, 0], y_te), progress=False)
     with pytest.raises(ValueError, match=r"y_test must have shape \(n, 1\) = \(8, 1\) to match X_test"):
         sequence_sum.train(sequence_sum.SumConfig(epochs=1), (X_tr, X_te, y_tr, y_te[:4]), progress=False)
+
+
+def test_predict_is_torchkits(monkeypatch):
+    from lstm_course import torchkit
+    calls = []
+    monkeypatch.setattr(torchkit, "predict", lambda model, X: calls.append(X.shape) or model(X).detach())
+    sequence_sum.predict(nn.Sequential(nn.Flatten(), nn.Linear(3, 1)), np.zeros((2, 3, 1)))
+    assert calls == [(2, 3, 1)]
+
+
+def test_test_mse_is_torchkits_mean_loss(monkeypatch):
+    from lstm_course import torchkit
+    calls = []
+    real = torchkit.mean_loss
+    monkeypatch.setattr(torchkit, "mean_loss", lambda *args: calls.append(len(args[2])) or real(*args))
+    data = sequence_sum.split(*sequence_sum.make_data())
+    result = sequence_sum.train(sequence_sum.SumConfig(epochs=1), data, progress=False)
+    assert calls[-1] == len(data[1])
+    assert result.test_mse == pytest.approx(float(np.mean((sequence_sum.predict(result.model, data[1]) - data[3]) ** 2)),
+                                            rel=1e-12)

@@ -98,7 +98,7 @@ def test_splits_never_leak():
     (lambda: sine.train_source(np.zeros(5), epochs=0), "epochs must be an integer in [1, 10000], got 0"),
     (lambda: sine.run("magic"), "approach must be one of ('course', 'source'), got 'magic'"),
     (lambda: sine.article_data(noise=-1), "noise must be in [0.0, 10.0], got -1.0"),
-    (lambda: sine.persistence_mse(np.zeros(5), 5), "start must be in [1, 4]"),
+    (lambda: sine.persistence_mse(np.zeros(5), 5), "start must be an integer in [1, 4], got 5"),
     (lambda: sine.evaluate(Echo(), np.zeros(1000), np.zeros(999), 5), "same shape, got (1000,) and (999,)"),
     (lambda: CourseConfig(batch_size=0), "batch_size must be an integer in [1, 100000], got 0"),
     (lambda: CourseConfig(forget_bias=float("nan")), "forget_bias must be a finite number, got nan"),
@@ -228,3 +228,49 @@ def test_cli_refuses_missing_cuda():
     assert done.returncode == 2 and "device 'cuda' was asked for but this machine has none" in done.stderr
 
 
+
+
+def _row(**values):
+    row = {"approach": "course", "device": "cpu", "epochs": 1, "train_seconds": 1.0, "mse_next_noisy": 0.5,
+           "mse_next_clean": 0.25, "mse_persistence": 0.1, "freerun_rmse_clean": 2.0}
+    return {**row, **values}
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: sine.compare_ratios(_row(), {"train_seconds": 1.0}), ValueError, "course must have the keys"),
+    (lambda: sine.compare_ratios(_row(), _row(train_seconds=0.0)), ValueError, "course['train_seconds'] must be in"),
+    (lambda: sine.compare_ratios(_row(), _row(mse_next_clean=float("nan"))), ValueError,
+     "course['mse_next_clean'] must be a finite number"),
+    (lambda: sine.compare_ratios([], _row()), TypeError, "source must be a dict"),
+    (lambda: sine.format_rows([_row(), {"approach": "x"}]), ValueError, "rows[1] must have the keys"),
+    (lambda: sine.format_rows(_row()), TypeError, "rows must be a list of benchmark rows"),
+])
+def test_benchmark_rows_are_checked(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert message in str(info.value)
+
+
+def test_benchmark_rows_still_compare_and_print():
+    assert sine.compare_ratios(_row(train_seconds=4.0), _row())["train_seconds"] == 4.0
+    assert "course" in sine.format_rows([_row()])
+
+
+def test_predict_next_restores_the_mode_and_source_steps_through_optimizer_step(monkeypatch):
+    from lstm_course import torchkit
+    model = sine.make_model(4)
+    model.train()
+    sine.predict_next(model, np.zeros((2, 3, 1)))
+    assert model.training
+    steps = []
+    monkeypatch.setattr(sine, "optimizer_step", lambda opt, loss: steps.append(1) or torchkit.optimizer_step(opt, loss))
+    sine.train_source(np.linspace(0, 1, 5), epochs=2, device="cpu", progress=False)
+    assert len(steps) == 8
+
+
+def test_command_line_devices_are_torchkits():
+    import inspect
+
+    from lstm_course.torchkit import DEVICES
+    assert DEVICES == ("auto", "cpu", "cuda", "mps")
+    assert "choices=DEVICES" in inspect.getsource(sine.main if hasattr(sine, "main") else sine)

@@ -81,8 +81,6 @@ INTS = {
     "train threads": ("threads", lambda v: ap.train("rnn", threads=v)),
     "train test_size": ("test_size", lambda v: ap.train("rnn", test_size=v)),
     "sweep Ts": ("Ts", lambda v: ap.sweep((v,), progress=False)),
-    "time_step repeats": ("repeats", lambda v: ap.time_step("rnn", 4, repeats=v)),
-    "time_step hidden": ("hidden", lambda v: ap.time_step("rnn", v)),
     "cost_table hiddens": ("hiddens", lambda v: ap.cost_table((v,), progress=False)),
     "cost_table T": ("T", lambda v: ap.cost_table((4,), T=v, progress=False)),
     "gradient_flow T": ("T", lambda v: gf.gradient_flow("rnn", v)),
@@ -304,3 +302,37 @@ def test_good_input_still_works_at_the_boundaries():
     assert lstm_api.last_step(OUT_PAD, np.array([1, 5, 3]), True).shape == (3, 4)
     assert lstm_api.shape_rule("input", batch_first=np.bool_(True)).startswith("(B, T")
     assert ss.make_data(2, 1, seed=None)[0].shape == (2, 1, 1) and ss.make_data(2, 1, seed=2**32 - 1)[0].size == 2
+
+
+# ---------------------------------------------------------------- empty axes and NaN in sequences (review 18-21, 24)
+
+empty_shape = st.tuples(st.integers(0, 3), st.integers(0, 3)).filter(lambda s: 0 in s)
+poison = st.sampled_from([float("nan"), float("inf"), -float("inf")])
+
+
+@FAST
+@given(shape=empty_shape)
+def test_sequences_with_an_empty_axis_are_refused(shape):
+    B, T = shape
+    torch.manual_seed(0)
+    model = ap.RecurrentRegressor("lstm", 2, 3)
+    assert_clear(lambda: model(torch.zeros(B, T, 2)), "x")
+    assert_clear(lambda: ap.evaluate(model, torch.zeros(B, T, 2), torch.zeros(B, 1)), "x", "y")
+    assert_clear(lambda: lstm_api.run_in_chunks(nn.LSTM(2, 3), torch.zeros(T, B, 2), 2), "x")
+    assert_clear(lambda: bi.summary(np.zeros((T, B, 6)), 3), "output")
+
+
+@FAST
+@given(value=poison, dtype=st.sampled_from([torch.float32, torch.float64]))
+def test_nan_and_inf_never_reach_the_recurrent_layer(value, dtype):
+    torch.manual_seed(0)
+    x = torch.zeros(2, 3, 1, dtype=dtype)
+    x[1, 2, 0] = value
+    assert_clear(lambda: ap.RecurrentRegressor("gru", 1, 2)(x), "x")
+
+
+@FAST
+@given(index=st.text(min_size=1, max_size=4).filter(lambda s: not s.isdigit()))
+def test_a_malformed_device_index_is_a_value_error(index):
+    from lstm_course.torchkit import pick_device
+    assert_clear(lambda: pick_device(f"cpu:{index}"), "device")
