@@ -113,3 +113,37 @@ def test_every_package_folder_is_found_by_the_build():
     folders = {str(p.parent.relative_to(ROOT)).replace("/", ".") for p in (ROOT / "lstm_course").rglob("*.py")
                if "__pycache__" not in p.parts}
     assert folders == found
+
+
+def _imported_modules(path: Path, module_level_only: bool = False) -> set[str]:
+    """Every module a file imports (relative imports resolved inside lstm_course)."""
+    import ast
+
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in (tree.body if module_level_only else ast.walk(tree)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                names.add(node.module)
+            else:
+                package = path.parent.relative_to(ROOT).parts[: len(path.parent.relative_to(ROOT).parts) - node.level + 1]
+                names.add(".".join(package + ((node.module,) if node.module else ())))
+    return names
+
+
+def test_the_subject_imports_numpy_only():
+    """README "Where code lives": lstm_course/lstm/ may import NumPy, the standard library and validate; nothing else."""
+    allowed_packages = ("numpy", "lstm_course.lstm", "lstm_course.validate")
+    for path in sorted((ROOT / "lstm_course" / "lstm").glob("*.py")):
+        for name in _imported_modules(path):
+            top = name.split(".")[0]
+            ok = name.startswith(allowed_packages) or top in sys.stdlib_module_names
+            assert ok, f"{path.relative_to(ROOT)} imports {name}: lstm/ may import only NumPy, the standard library and validate"
+
+
+def test_validate_imports_numpy_only():
+    """validate's torch checks import torch when called, so importing validate (as lstm/ does) pulls in NumPy only."""
+    for name in _imported_modules(ROOT / "lstm_course" / "validate.py", module_level_only=True):
+        assert name.split(".")[0] in sys.stdlib_module_names | {"numpy"}, name
