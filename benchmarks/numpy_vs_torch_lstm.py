@@ -1,9 +1,11 @@
-"""Forward time of NumpyLSTM against torch.nn.LSTM on the CPU, one thread, float64.
+"""NumpyLSTM against torch.nn.LSTM on the CPU, one thread, float64: forward, and forward + backward.
 
-    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/numpy_vs_torch_lstm.py
+    .venv/bin/python benchmarks/numpy_vs_torch_lstm.py
 
-Prints the best of several (interleaved) repeats for each and the ratio NumPy / torch
-(the course's target: within 1.3x). Sizes: T=200 steps, B=32, D=8, H=64.
+Prints the best of several interleaved repeats for each, the ratios NumPy / torch and
+the CPU model (ratios differ between CPUs). The course's targets: forward <= 1.0x
+torch.nn.LSTM; forward + backward (every weight, bias, input and initial-state
+gradient) <= 1.3x torch's autograd. Sizes: T=200 steps, B=32, D=8, H=64.
 """
 
 from __future__ import annotations
@@ -39,15 +41,33 @@ def main() -> None:
         with torch.no_grad():
             return module(x_torch)
 
+    d_out = np.random.default_rng(1).normal(size=(args.T, args.B, args.H))
+    d_out_torch = torch.from_numpy(d_out)
+    x_grad = x_torch.clone().requires_grad_(True)
+
+    def run_numpy_both():
+        net(x)
+        return net.backward(d_out)
+
+    def run_torch_both():
+        module.zero_grad(set_to_none=True)
+        x_grad.grad = None
+        module(x_grad)[0].backward(d_out_torch)
+
     out, _ = net(x)
     assert np.abs(out - run_torch()[0].numpy()).max() < 1e-12, "NumpyLSTM and nn.LSTM disagree"
-    best = best_times({"numpy": lambda: net(x), "torch": run_torch}, args.repeats)
-    t_numpy, t_torch = best["numpy"], best["torch"]
-    print(f"forward T={args.T} B={args.B} D={args.D} H={args.H} float64, 1 thread, best of {args.repeats}, "
+    grads = run_numpy_both()
+    run_torch_both()
+    assert np.abs(grads["weight_hh_l0"] - module.weight_hh_l0.grad.numpy()).max() < 1e-9, "the gradients disagree"
+    best = best_times({"numpy": lambda: net(x), "torch": run_torch,
+                       "numpy_both": run_numpy_both, "torch_both": run_torch_both}, args.repeats)
+    print(f"T={args.T} B={args.B} D={args.D} H={args.H} float64, 1 thread, best of {args.repeats} interleaved, "
           f"on {cpu_model()}")
-    print(f"  NumpyLSTM     {t_numpy * 1e3:8.2f} ms")
-    print(f"  torch.nn.LSTM {t_torch * 1e3:8.2f} ms")
-    print(f"  ratio NumPy / torch = {t_numpy / t_torch:.2f}")
+    for what, ours, theirs, target in (("forward", "numpy", "torch", 1.0),
+                                       ("forward + backward", "numpy_both", "torch_both", 1.3)):
+        ratio = best[ours] / best[theirs]
+        print(f"  {what:<19} NumpyLSTM {best[ours] * 1e3:7.2f} ms   torch {best[theirs] * 1e3:7.2f} ms   "
+              f"ratio {ratio:.2f} (target <= {target})")
 
 
 if __name__ == "__main__":

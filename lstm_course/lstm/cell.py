@@ -110,7 +110,7 @@ def _activate(z: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray,
     """
     z_i, z_f, z_g, z_o = split_gates(z)
     i_t, f_t, g_t, o_t = split_gates(np.empty_like(z) if out is None else out)
-    i_t[:], f_t[:], g_t[:], o_t[:] = sigmoid(z_i), sigmoid(z_f), tanh(z_g), sigmoid(z_o)
+    sigmoid(z_i, out=i_t), sigmoid(z_f, out=f_t), tanh(z_g, out=g_t), sigmoid(z_o, out=o_t)
     return i_t, f_t, g_t, o_t
 
 
