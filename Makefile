@@ -3,12 +3,15 @@
 #   make test   set up .venv if needed, then `ruff check` (pyflakes) on the code and
 #               notebooks, then every unit test and every notebook
 #               (make test BROWSER=1 adds the JupyterLab browser tests: needs /usr/bin/chromium)
-# Set-up runs again only when requirements.txt or pyproject.toml change.
+# `make lab` installs requirements.txt (what the course needs); `make test` adds
+# requirements-dev.txt (the maintainers' test tools). Set-up runs again only
+# when those files or pyproject.toml change.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.course-installed
+DEV_STAMP := $(VENV)/.dev-installed
 NOTEBOOKS ?= notebooks
 LAB_ARGS ?=
 # Browser tests (tests/browser) run only with BROWSER=1.
@@ -21,7 +24,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(NOTEBOOKS) $(ROOT_FLAG) $(LAB_ARGS)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/ruff check lstm_course tests benchmarks notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadscope $(if $(BROWSER),,-m "not browser")
 
@@ -37,6 +40,10 @@ $(STAMP): requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --no-deps -e .
 	$(BIN)/python -m lstm_course.environment --install-lab-settings
 	touch $(STAMP)
+
+$(DEV_STAMP): requirements-dev.txt $(STAMP)
+	$(BIN)/python -m pip install -r requirements-dev.txt
+	touch $(DEV_STAMP)
 
 # Notebooks are committed without outputs, execution counts or widget state.
 check-clean: $(STAMP)

@@ -1,9 +1,15 @@
 """Is this machine ready for the course? And JupyterLab's settings for it.
 
-``setup_checks()`` is what notebook 00 shows a classroom: Python, each
-required package against requirements.txt, the GPU, and JupyterLab's
-widget setting. ``install_lab_overrides()`` writes that setting into the
-environment (``python -m lstm_course.environment --install-lab-settings``).
+``setup_checks()`` is what notebook 00 shows a classroom. It asserts only
+what the notebooks need, in the kernel's own environment: Python and the
+packages the notebooks import (``KERNEL_PACKAGES``, at requirements.txt's
+versions). It reports, without failing, what lives elsewhere or is optional:
+the GPU, JupyterLab itself (the server may run from another environment),
+the maintainers' test tools (requirements-dev.txt), and JupyterLab's widget
+setting, read from the running JupyterLab server when the kernel can find
+one, else from the kernel environment's overrides.json.
+``install_lab_overrides()`` writes that setting into an environment
+(``python -m lstm_course.environment --install-lab-settings``).
 
 Why the setting: JupyterLab 4.4+ with ipykernel 7 sends widget messages to a
 kernel subshell, where a figure drawn from a slider callback can race with
@@ -17,14 +23,20 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import sys
-from dataclasses import dataclass
+import urllib.request
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 
 SUBSHELL_PLUGIN = "@jupyterlab/apputils-extension:kernels-settings"
 LAB_OVERRIDES = {SUBSHELL_PLUGIN: {"commsOverSubshells": "disabled"}}
 REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
+DEV_REQUIREMENTS = REQUIREMENTS.with_name("requirements-dev.txt")
+# The distributions the notebooks and lstm_course import (IPython comes with ipykernel);
+# tests/test_environment.py checks this against every import in the package and the notebooks.
+KERNEL_PACKAGES = ("torch", "numpy", "matplotlib", "ipywidgets", "ipykernel", "tqdm", "packaging")
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,8 @@ class SetupCheck:
     ok: bool
     found: str
     fix: str = ""
+    required: bool = True   # False: reported for information, never a reason to stop
+    where: str = ""         # which environment or server was looked at
 
 
 def _check_prefix(prefix) -> None:
@@ -93,7 +107,7 @@ def read_requirements(path: Path = REQUIREMENTS) -> list[str]:
     if not path.is_file():
         raise ValueError(f"path must be an existing requirements file, got {str(path)!r}")
     lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return [line for line in lines if line]
+    return [line for line in lines if line and not line.startswith("-r ")]
 
 
 def package_checks(requirements: list[str]) -> list[SetupCheck]:
@@ -132,32 +146,122 @@ def gpu_check() -> SetupCheck:
     return SetupCheck("GPU", True, "none: every notebook runs on the CPU (README.md, section GPU, for CUDA)")
 
 
+def _requirement_name(line: str) -> str:
+    from packaging.requirements import Requirement
+
+    return Requirement(line).name
+
+
+def _running_servers() -> list[dict]:
+    """The JupyterLab/Jupyter servers of this user that wrote a runtime file (url, token, root_dir, pid)."""
+    try:
+        from jupyter_core.paths import jupyter_runtime_dir
+    except ImportError:
+        return []
+    servers = []
+    for path in sorted(Path(jupyter_runtime_dir()).glob("jpserver-*.json")):
+        try:
+            info = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(info, dict) and isinstance(info.get("url"), str):
+            servers.append(info)
+    return servers
+
+
+def _serving(server: dict, folder: Path) -> bool:
+    """True if ``folder`` lies under the server's root (so this notebook is likely one it serves)."""
+    root = server.get("root_dir") or server.get("notebook_dir")
+    if not isinstance(root, str):
+        return False
+    try:
+        folder.resolve().relative_to(Path(root).expanduser().resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def server_setting(server: dict, plugin: str = SUBSHELL_PLUGIN, key: str = "commsOverSubshells",
+                   timeout: float = 2.0) -> str | None:
+    """The value a running JupyterLab server applies for ``plugin``'s ``key`` (the user's setting, else the
+    default it serves, which an environment's overrides.json replaces), or None if it cannot be read.
+
+    ``server`` is a runtime-file dict with "url" and "token" (what ``jupyter server list --json`` prints).
+    """
+    if not isinstance(server, dict) or not isinstance(server.get("url"), str):
+        raise TypeError(f"server must be a dict with a 'url' (a Jupyter runtime file), got {type(server).__name__}")
+    url = server["url"].rstrip("/") + f"/lab/api/settings/{plugin}"
+    request = urllib.request.Request(url, headers={"Authorization": f"token {server.get('token', '')}"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            data = json.loads(response.read().decode("utf-8"))
+        user = data.get("settings") or {}
+        return user[key] if key in user else data["schema"]["properties"][key]["default"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def lab_setting_check(folder: str | Path | None = None, servers: list[dict] | None = None) -> SetupCheck:
+    """JupyterLab's ``commsOverSubshells`` as the server that serves ``folder`` (default: the working
+    directory, the notebook's folder in a kernel) applies it; with no such server (nbval, VS Code, a
+    remote hub), what the kernel's environment would give a JupyterLab started from it (reported only).
+    """
+    _check_prefix(folder)
+    folder = Path(folder or os.getcwd())
+    want = LAB_OVERRIDES[SUBSHELL_PLUGIN]["commsOverSubshells"]
+    fix = ("in the environment JupyterLab runs from: python -m lstm_course.environment --install-lab-settings "
+           "(or `make lab`), then restart JupyterLab")
+    for server in (_running_servers() if servers is None else servers):
+        if not _serving(server, folder):
+            continue
+        value = server_setting(server)
+        if value is not None:
+            return SetupCheck("JupyterLab widget setting", value == want, f"commsOverSubshells = {value}", fix,
+                              where=f"the JupyterLab server at {server['url']}")
+    installed = lab_overrides_installed()
+    return SetupCheck("JupyterLab widget setting", installed,
+                      f"commsOverSubshells = {want}" if installed else f"not set in {overrides_path()}", fix,
+                      required=False,
+                      where=f"no JupyterLab server found serving {folder}; read this kernel's environment ({sys.prefix})")
+
+
 def setup_checks() -> list[SetupCheck]:
-    """Everything notebook 00 reports."""
+    """Everything notebook 00 reports: required checks (``required=True``) and information."""
     py = sys.version_info
-    checks = [SetupCheck("Python", py >= (3, 10), sys.version.split()[0], "install Python 3.10 or newer")]
-    if REQUIREMENTS.exists():
-        checks += package_checks(read_requirements())
-    else:
-        checks.append(SetupCheck("requirements.txt", False, "not found next to lstm_course",
-                                 "install the course from its repository: pip install -e ."))
+    here = f"this kernel's environment ({sys.prefix})"
+    checks = [SetupCheck("Python", py >= (3, 10), sys.version.split()[0], "install Python 3.10 or newer", where=here)]
+    if not REQUIREMENTS.exists():
+        return checks + [SetupCheck("requirements.txt", False, "not found next to lstm_course",
+                                    "install the course from its repository: pip install -e .", where=here)]
+    lines = read_requirements()
+    kernel = [line for line in lines if _requirement_name(line) in KERNEL_PACKAGES]
+    checks += [replace(c, where=here) for c in package_checks(kernel)]
     if all(c.ok for c in checks if c.name == "torch"):
-        checks.append(gpu_check())
-    checks.append(SetupCheck(
-        "JupyterLab widget setting", lab_overrides_installed(),
-        "commsOverSubshells = disabled" if lab_overrides_installed() else f"not set in {overrides_path()}",
-        "run `make lab`, or: python -m lstm_course.environment --install-lab-settings, then restart JupyterLab"))
+        checks.append(replace(gpu_check(), required=False, where=here))
+    others = [line for line in lines if line not in kernel]
+    others += [line for line in (read_requirements(DEV_REQUIREMENTS) if DEV_REQUIREMENTS.exists() else [])
+               if line not in lines]
+    for c in package_checks(others):
+        role = "JupyterLab: needed where the server runs" if c.name == "jupyterlab" else "maintainers' test tool"
+        checks.append(replace(c, name=f"{c.name} ({role})", required=False, where=here))
+    checks.append(lab_setting_check())
     return checks
 
 
 def report_html(checks: list[SetupCheck]) -> str:
-    """The checks as an HTML table with a tick or a cross and the fix."""
+    """The checks as an HTML table: a tick, a cross (required and failing) or a note (information only),
+    what was found, where it was looked for, and the fix."""
     if not isinstance(checks, (list, tuple)) or not all(isinstance(c, SetupCheck) for c in checks):
         raise TypeError(f"checks must be a list of SetupCheck, got {type(checks).__name__}")
+
+    def mark(c: SetupCheck) -> str:
+        return "✅" if c.ok else ("❌" if c.required else "ℹ️")
+
     rows = "".join(
-        f"<tr><td>{'✅' if c.ok else '❌'}</td><td>{html.escape(c.name)}</td><td>{html.escape(c.found)}</td>"
-        f"<td>{'' if c.ok else html.escape(c.fix)}</td></tr>" for c in checks)
-    return f"<table><tr><th></th><th>check</th><th>found</th><th>what to do</th></tr>{rows}</table>"
+        f"<tr><td>{mark(c)}</td><td>{html.escape(c.name)}</td><td>{html.escape(c.found)}</td>"
+        f"<td>{html.escape(c.where)}</td><td>{'' if c.ok else html.escape(c.fix)}</td></tr>" for c in checks)
+    return ("<table><tr><th></th><th>check</th><th>found</th><th>looked at</th><th>what to do</th></tr>"
+            f"{rows}</table><p>✅ fine · ❌ must be fixed before the course runs · ℹ️ for information only</p>")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,8 +274,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     checks = setup_checks()
     for c in checks:
-        print(f"{'ok  ' if c.ok else 'FIX '} {c.name:28} {c.found}" + (f"  ->  {c.fix}" if c.fix and not c.ok else ""))
-    return 0 if all(c.ok for c in checks) else 1
+        mark = "ok  " if c.ok else ("FIX " if c.required else "note")
+        print(f"{mark} {c.name:28} {c.found}" + (f"  ->  {c.fix}" if c.fix and not c.ok else ""))
+    return 0 if all(c.ok for c in checks if c.required) else 1
 
 
 if __name__ == "__main__":

@@ -1,8 +1,13 @@
 """Notebook 00's set-up checks and the JupyterLab override the lab command installs."""
 
+import ast
 import json
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
+import nbformat
 import pytest
 
 from lstm_course import environment
@@ -89,8 +94,111 @@ def test_overrides_file_of_the_wrong_shape_is_a_clear_error(tmp_path, content, m
     (lambda: environment.read_requirements("/no/such/file.txt"), ValueError,
      "path must be an existing requirements file, got '/no/such/file.txt'"),
     (lambda: environment.report_html("ok"), TypeError, "checks must be a list of SetupCheck, got str"),
+    (lambda: environment.server_setting("http://localhost:8888"), TypeError,
+     "server must be a dict with a 'url' (a Jupyter runtime file), got str"),
+    (lambda: environment.lab_setting_check(folder=3), TypeError, "prefix must be a folder (str or Path) or None"),
 ])
 def test_bad_arguments_are_named(call, error, message):
     with pytest.raises(error) as info:
         call()
     assert message in str(info.value)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _third_party_imports() -> set[str]:
+    """Top-level modules imported by lstm_course and by the notebooks' code cells, standard library left out."""
+    sources = [p.read_text() for p in (ROOT / "lstm_course").rglob("*.py")]
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        sources += ["\n".join(l for l in c.source.splitlines() if not l.startswith(("%", "!")))
+                    for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    found = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                found.add(node.module.split(".")[0])
+    return {m for m in found if m not in sys.stdlib_module_names and m != "lstm_course"}
+
+
+def test_notebook_00_checks_exactly_what_the_notebooks_import():
+    """KERNEL_PACKAGES is what setup_checks asserts: every import of the course, and nothing the course never imports."""
+    from importlib import metadata
+
+    dists_of = metadata.packages_distributions()              # module -> the distributions that provide it
+    needed = {d.lower() for m in _third_party_imports() for d in dists_of.get(m, [m])}
+    kernel_own = {"ipython", "jupyter_core", "jupyter-core"}          # these come with the kernel itself
+    needed = {"ipykernel" if d in kernel_own else d for d in needed}
+    assert needed == set(environment.KERNEL_PACKAGES), needed ^ set(environment.KERNEL_PACKAGES)
+    kernel_lines = [l for l in environment.read_requirements()
+                    if environment._requirement_name(l) in environment.KERNEL_PACKAGES]
+    assert len(kernel_lines) == len(environment.KERNEL_PACKAGES)       # each is pinned in requirements.txt
+
+
+def test_only_what_the_notebooks_need_is_required():
+    checks = environment.setup_checks()
+    required = {c.name for c in checks if c.required}
+    assert required - {"Python", "JupyterLab widget setting"} == set(environment.KERNEL_PACKAGES)
+    info = {c.name.split(" ")[0] for c in checks if not c.required}
+    assert {"pytest", "nbval", "playwright", "jupyterlab", "GPU"} <= info
+    assert all(c.where for c in checks)           # each says which environment or server it looked at
+
+
+def test_a_failing_report_only_line_does_not_fail_the_setup():
+    report = environment.report_html([environment.SetupCheck("pytest (maintainers' test tool)", False, "not installed",
+                                                             "pip install pytest", required=False, where="here")])
+    rows = report.split("<p>")[0]               # the legend below the table names every mark
+    assert "ℹ️" in rows and "❌" not in rows
+
+
+class _Settings(BaseHTTPRequestHandler):
+    """A stand-in for JupyterLab's settings API: GET /lab/api/settings/<plugin> with a token."""
+
+    reply: dict = {}
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        ok = self.headers.get("Authorization") == "token secret" and self.path.endswith(environment.SUBSHELL_PLUGIN)
+        body = json.dumps(self.reply).encode() if ok else b"{}"
+        self.send_response(200 if ok else 403)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def _schema(default: str) -> dict:
+    return {"properties": {"commsOverSubshells": {"default": default}}}
+
+
+@pytest.fixture
+def lab_server(tmp_path):
+    server = HTTPServer(("127.0.0.1", 0), _Settings)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}/", "token": "secret", "root_dir": str(tmp_path)}
+    server.shutdown()
+
+
+@pytest.mark.parametrize("reply, value", [
+    ({"settings": {}, "schema": _schema("disabled")}, "disabled"),            # overrides.json changed the default
+    ({"settings": {}, "schema": _schema("perCommTarget")}, "perCommTarget"),  # JupyterLab's own default
+    ({"settings": {"commsOverSubshells": "perComm"}, "schema": _schema("disabled")}, "perComm"),  # the user's choice wins
+])
+def test_the_setting_is_read_from_the_server_that_serves_the_notebook(lab_server, tmp_path, reply, value):
+    _Settings.reply = reply
+    assert environment.server_setting(lab_server) == value
+    check = environment.lab_setting_check(folder=tmp_path, servers=[lab_server])
+    assert check.required and check.ok == (value == "disabled")
+    assert check.found == f"commsOverSubshells = {value}" and lab_server["url"] in check.where
+
+
+def test_a_server_of_another_folder_or_one_that_does_not_answer_is_not_used(lab_server, tmp_path):
+    _Settings.reply = {"settings": {}, "schema": _schema("perCommTarget")}
+    elsewhere = dict(lab_server, root_dir=str(tmp_path / "other"))
+    wrong_token = dict(lab_server, token="nope")
+    for servers in ([elsewhere], [wrong_token], []):
+        check = environment.lab_setting_check(folder=tmp_path, servers=servers)
+        assert not check.required and "no JupyterLab server found" in check.where and sys.prefix in check.where
+    assert environment.server_setting(wrong_token) is None

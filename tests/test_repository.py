@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def requirement_lines():
-    lines = (l.split("#", 1)[0].strip() for l in (ROOT / "requirements.txt").read_text().splitlines())
+def requirement_lines(name: str = "requirements.txt"):
+    lines = (l.split("#", 1)[0].strip() for l in (ROOT / name).read_text().splitlines())
     return [l for l in lines if l]
 
 
@@ -29,10 +29,23 @@ def test_environment_yml_installs_the_same_set_as_requirements():
 def test_requirements_are_bounded_and_torch_is_pinned():
     lines = requirement_lines()
     assert "torch==2.13.0" in lines
-    for name in ("jupyterlab", "torch", "numpy", "matplotlib", "ipywidgets", "nbval"):
+    for name in ("jupyterlab", "torch", "numpy", "matplotlib", "ipywidgets"):
         assert any(re.match(rf"{name}\b", l) for l in lines), name
-    for line in lines:
+    dev = requirement_lines("requirements-dev.txt")
+    assert dev[0] == "-r requirements.txt"          # the test tools come on top of the course's own packages
+    for name in ("pytest", "nbval", "playwright", "ruff", "hypothesis"):
+        assert any(re.match(rf"{name}\b", l) for l in dev) and not any(re.match(rf"{name}\b", l) for l in lines), name
+    for line in lines + dev[1:]:
         assert "==" in line or "<" in line, f"unbounded requirement: {line}"
+
+
+def test_make_lab_installs_the_course_and_make_test_adds_the_test_tools():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^lab: \$\(STAMP\)$", makefile, flags=re.M)
+    assert re.search(r"^test: \$\(DEV_STAMP\)$", makefile, flags=re.M)
+    assert re.search(r"^\$\(STAMP\):.*requirements\.txt", makefile, flags=re.M)
+    assert re.search(r"^\$\(DEV_STAMP\): requirements-dev\.txt \$\(STAMP\)$", makefile, flags=re.M)
+    assert "pip install -r requirements-dev.txt" in makefile
 
 
 def test_readme_quick_start_has_the_two_make_commands():
@@ -101,8 +114,8 @@ def test_make_test_runs_ruff_before_the_tests():
     assert "pytest" in recipe[-1]
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert re.search(r'^\[tool\.ruff\.lint\][^[]*?^select = \[[^]]*"F"', pyproject, flags=re.M)
-    assert any(re.match(r"ruff\b", l) for l in requirement_lines())
-    assert any(re.match(r"hypothesis\b", l) for l in requirement_lines())
+    assert any(re.match(r"ruff\b", l) for l in requirement_lines("requirements-dev.txt"))
+    assert any(re.match(r"hypothesis\b", l) for l in requirement_lines("requirements-dev.txt"))
 
 
 def test_every_package_folder_is_found_by_the_build():
