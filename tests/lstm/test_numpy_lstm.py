@@ -161,16 +161,17 @@ def test_central_finite_differences(proj_size, batch_first):
     assert worst < 1e-7, worst
 
 
-def test_init_like_torch_and_names():
-    net = NumpyLSTM(5, 16, num_layers=2, bidirectional=True, seed=0)
-    module = torch.nn.LSTM(5, 16, num_layers=2, bidirectional=True)
+@pytest.mark.parametrize("proj_size", [0, 5])
+def test_init_like_torch_and_names(proj_size):
+    net = NumpyLSTM(5, 16, num_layers=2, bidirectional=True, proj_size=proj_size, seed=0)
+    module = torch.nn.LSTM(5, 16, num_layers=2, bidirectional=True, proj_size=proj_size)
     assert {n: tuple(p.shape) for n, p in module.named_parameters()} == {n: p.shape for n, p in net.params.items()}
     assert list(net.params) == [n for n, _ in module.named_parameters()]
     bound = 1 / np.sqrt(16)
     for p in net.params.values():
         assert p.dtype == np.float64 and np.abs(p).max() <= bound
         assert np.abs(p).max() > 0.8 * bound  # spread over the whole range, not a narrower one
-    again = NumpyLSTM(5, 16, num_layers=2, bidirectional=True, seed=0)
+    again = NumpyLSTM(5, 16, num_layers=2, bidirectional=True, proj_size=proj_size, seed=0)
     assert all(np.array_equal(p, again.params[n]) for n, p in net.params.items())
     assert not NumpyLSTM(5, 16, bias=False).names(0, 0)[-1].startswith("bias")
 
@@ -238,3 +239,17 @@ def test_bad_gradients_have_clear_messages():
 def test_bad_constructor_arguments(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         NumpyLSTM(**kwargs)
+
+
+def test_trace_with_a_projection_names_both_outputs():
+    """With proj_size the trace adds m_t = o_t * tanh(c_t) (H features); h_t = W_hr m_t (proj_size features)."""
+    net = NumpyLSTM(2, 4, num_layers=2, bidirectional=True, batch_first=True, proj_size=3, seed=0)
+    x = np.random.default_rng(1).normal(size=(2, 5, 2))
+    out, _ = net(x)
+    for layer, direction in itertools.product(range(2), range(2)):
+        trace = net.trace(layer, direction)
+        assert trace["m_t"].shape == (5, 2, 4) and trace["h_t"].shape == (5, 2, 3)
+        assert np.allclose(trace["m_t"], trace["o_t"] * np.tanh(trace["c_t"]), atol=1e-15, rtol=0)
+        assert np.allclose(trace["h_t"], trace["m_t"] @ net.projection(layer, direction).T, atol=1e-15, rtol=0)
+    assert np.array_equal(out[..., 3:].transpose(1, 0, 2), net.trace(1, 1)["h_t"])   # the last layer's reverse half
+    assert net.projection() is not None and NumpyLSTM(2, 4).projection() is None
