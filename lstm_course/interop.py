@@ -55,28 +55,29 @@ def torch_cell_from_params(params: CellParams, dtype: torch.dtype = torch.float6
 
 
 def numpy_lstm_from_torch(module: torch.nn.LSTM) -> NumpyLSTM:
-    """A ``NumpyLSTM`` holding a copy of a ``torch.nn.LSTM``'s weights (its dtype: float64 or float32)."""
+    """A ``NumpyLSTM`` holding a copy of a ``torch.nn.LSTM``'s weights (its dtype: float64 or float32).
+
+    Every configuration is carried, ``proj_size`` and its ``weight_hr_l{k}[_reverse]`` included; dropout
+    between layers is not modelled (a warning says so when the module has it).
+    """
     check_instance("module", module, torch.nn.LSTM, "a torch.nn.LSTM")
-    if module.proj_size > 0:
-        raise NotImplementedError(f"NumpyLSTM does not model projections: this LSTM has proj_size="
-                                  f"{module.proj_size}; only proj_size=0 is supported")
     if module.dropout > 0:
         warnings.warn(f"this LSTM has dropout={module.dropout} between layers, which NumpyLSTM does not "
                       "model: outputs match torch only in eval() mode", stacklevel=2)
     if module.weight_ih_l0.dtype not in NUMPY_DTYPE:
         raise ValueError(f"the LSTM's weights must be float64 or float32, got {module.weight_ih_l0.dtype}")
     net = NumpyLSTM(module.input_size, module.hidden_size, module.num_layers, module.bias, module.batch_first,
-                    module.bidirectional, dtype=NUMPY_DTYPE[module.weight_ih_l0.dtype])
+                    module.bidirectional, module.proj_size, dtype=NUMPY_DTYPE[module.weight_ih_l0.dtype])
     for name, p in module.named_parameters():
         net.params[name] = p.detach().cpu().numpy().copy()
     return net
 
 
 def numpy_lstm_to_torch(net: NumpyLSTM) -> torch.nn.LSTM:
-    """A new ``torch.nn.LSTM`` with the same configuration, dtype and weights as ``net``."""
+    """A new ``torch.nn.LSTM`` with the same configuration (``proj_size`` included), dtype and weights as ``net``."""
     check_instance("net", net, NumpyLSTM)
     module = torch.nn.LSTM(net.input_size, net.hidden_size, net.num_layers, bias=net.bias,
-                           batch_first=net.batch_first, bidirectional=net.bidirectional,
+                           batch_first=net.batch_first, bidirectional=net.bidirectional, proj_size=net.proj_size,
                            dtype=TORCH_DTYPE[net.dtype])
     with torch.no_grad():
         for name, p in module.named_parameters():

@@ -79,9 +79,28 @@ def test_float32_accepted():
     assert net(x.astype(np.float64))[0].dtype == np.float32
 
 
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_projection_carried_both_ways(bidirectional):
+    """weight_hr_l{k}[_reverse] goes torch -> NumPy -> torch unchanged, and both nets compute the same."""
+    torch.manual_seed(3)
+    module = torch.nn.LSTM(3, 5, num_layers=2, bidirectional=bidirectional, proj_size=2, dtype=torch.float64)
+    net = numpy_lstm_from_torch(module)
+    hr = [n for n, _ in module.named_parameters() if n.startswith("weight_hr")]
+    assert len(hr) == 2 * (2 if bidirectional else 1) and list(net.params) == [n for n, _ in module.named_parameters()]
+    assert net.proj_size == 2 and net.params["weight_hr_l1"].shape == (2, 5)
+    back = numpy_lstm_to_torch(net)
+    assert back.proj_size == 2
+    for name, p in module.named_parameters():
+        assert torch.equal(dict(back.named_parameters())[name], p), name
+    x = np.random.default_rng(0).normal(size=(6, 2, 3))
+    out, (h_n, c_n) = net(x)
+    out_t, (h_n_t, c_n_t) = back(torch.from_numpy(x))
+    assert out.shape == (6, 2, 2 * (2 if bidirectional else 1)) and h_n.shape[-1] == 2 and c_n.shape[-1] == 5
+    for got, ref in ((out, out_t), (h_n, h_n_t), (c_n, c_n_t)):
+        assert np.abs(got - ref.detach().numpy()).max() <= FORWARD_TOL
+
+
 def test_from_torch_limits():
-    with pytest.raises(NotImplementedError, match="proj_size=2"):
-        numpy_lstm_from_torch(torch.nn.LSTM(3, 4, proj_size=2))
     with pytest.warns(UserWarning, match="dropout=0.5"):
         numpy_lstm_from_torch(torch.nn.LSTM(3, 4, num_layers=2, dropout=0.5))
     with pytest.raises(TypeError, match="module must be a torch.nn.LSTM, got GRU"):

@@ -73,18 +73,20 @@ def init_cell_params(input_size: int, hidden_size: int, rng: np.random.Generator
     return CellParams(*(_uniform(rng, hidden_size, shape) for shape in ((H4, input_size), (H4, hidden_size), H4, H4)))
 
 
-def _check_weights(W_ih, W_hh, H: int | None = None, D: int | None = None):
+def _check_weights(W_ih, W_hh, H: int | None = None, D: int | None = None, P: int | None = None):
     """W_ih (4H, D) and W_hh (4H, H), checked: the one home of the weight-shape check. Returns ``(W_ih, W_hh, H, D)``.
 
     H and D are read from the weights (W_hh's columns, W_ih's columns) unless the caller knows them
-    (a backward pass knows them from its cache); both must be >= 1.
+    (a backward pass knows them from its cache); both must be >= 1. ``P`` is given only by a layer
+    with a projection: then h_{t-1} has P = proj_size features and W_hh is (4H, P).
     """
     W_hh = as_array("W_hh", W_hh, ndim=2)
     H = W_hh.shape[1] if H is None else H
     if H < 1:
         raise ValueError(f"W_hh must have shape (4H, H) with H >= 1, got {W_hh.shape}")
-    if W_hh.shape != (4 * H, H):
-        raise ValueError(f"W_hh must have shape (4H, H) = ({4 * H}, {H}), got {W_hh.shape}")
+    cols, label = (H, "H") if P is None else (P, "proj_size")
+    if W_hh.shape != (4 * H, cols):
+        raise ValueError(f"W_hh must have shape (4H, {label}) = ({4 * H}, {cols}), got {W_hh.shape}")
     W_ih = as_array("W_ih", W_ih, ndim=2)
     if W_ih.shape[0] != 4 * H or W_ih.shape[1] < 1 or (D is not None and W_ih.shape[1] != D):
         raise ValueError(f"W_ih must have shape (4H, D) = ({4 * H}, {'D' if D is None else D}) with D >= 1, "

@@ -1,19 +1,24 @@
-"""``NumpyLSTM``: a NumPy mirror of ``torch.nn.LSTM``, forward and backward, any number of layers, both directions.
+"""``NumpyLSTM``: a NumPy mirror of ``torch.nn.LSTM``, forward and backward, every configuration torch accepts.
 
 One layer in one direction is ``sequence.sequence_forward`` and its
 back-propagation through time ``sequence.sequence_backward``. ``NumpyLSTM``
 stacks these like torch: layer l > 0 reads the outputs of layer l - 1; a
 bidirectional layer runs a second set of weights (``*_reverse``) over the
-reversed sequence and concatenates both outputs on the feature axis. Its
+reversed sequence and concatenates both outputs on the feature axis; with
+``proj_size > 0`` each layer and direction projects its hidden state,
+h_t = W_hr (o_t * tanh(c_t)) (Sak, Senior & Beaufays 2014), with one more
+weight, ``weight_hr_l{k}[_reverse]`` (proj_size, hidden_size). Its
 parameters are a dict with exactly the names and shapes of the torch
 module's ``named_parameters()``, gates stacked in torch's order (i, f, g, o).
 Copying weights to and from a torch module is ``lstm_course.interop``'s job
 (this package imports NumPy only).
 
-Not modelled: ``proj_size > 0`` (``interop.numpy_lstm_from_torch`` raises
-``NotImplementedError``) and the dropout torch can apply between layers in
-training mode (``numpy_lstm_from_torch`` warns if the module has it; in
-``eval()`` mode torch does not apply it either, so the outputs still match).
+Every configuration of ``torch.nn.LSTM`` (input_size, hidden_size,
+num_layers, bias, batch_first, bidirectional, proj_size; batched or
+unbatched input; given or default state) has its mirror here. Not modelled:
+the dropout torch can apply between layers in training mode
+(``numpy_lstm_from_torch`` warns if the module has it; in ``eval()`` mode
+torch does not apply it either, so the outputs still match).
 """
 
 from __future__ import annotations
@@ -43,14 +48,25 @@ class ForwardCache(NamedTuple):
     """What ``backward`` and ``trace`` need from the last forward pass.
 
     caches: one ``SequenceCache`` per layer and direction (index layer * D + direction);
-    unbatched: whether x was (T, input_size); out_shape and state_shape: the shapes of
-    ``out`` (user layout) and of h_n, c_n as (num_layers * D, B, H).
+    unbatched: whether x was (T, input_size); out_shape: the shape of ``out`` (user layout);
+    h_shape and c_shape: those of h_n (num_layers * D, B, P) and c_n (num_layers * D, B, H),
+    P = proj_size if proj_size > 0 else H.
     """
 
     caches: list[SequenceCache]
     unbatched: bool
     out_shape: tuple[int, ...]
-    state_shape: tuple[int, int, int]
+    h_shape: tuple[int, int, int]
+    c_shape: tuple[int, int, int]
+
+
+def _check_proj_size(proj_size, hidden_size: int) -> int:
+    """proj_size as an int in [0, hidden_size - 1] (torch requires proj_size < hidden_size), or a clear error."""
+    if isinstance(proj_size, (int, np.integer)) and not isinstance(proj_size, (bool, np.bool_)) \
+            and proj_size >= hidden_size:
+        raise ValueError(f"proj_size must be smaller than hidden_size={hidden_size} (torch requires "
+                         f"proj_size < hidden_size), got proj_size={proj_size}")
+    return check_int("proj_size", proj_size, 0, hidden_size - 1)
 
 
 def _float_dtype(dtype) -> np.dtype:
@@ -69,27 +85,31 @@ class NumpyLSTM:
 
     ``out, (h_n, c_n) = net(x, state=None)`` with x (T, B, input_size), or
     (B, T, input_size) if ``batch_first``, or (T, input_size) unbatched;
-    out (T, B, D*H) in the same layout, h_n and c_n (num_layers*D, B, H)
-    where D = 2 if bidirectional else 1. Then
-    ``net.backward(d_out, d_h_n, d_c_n)`` gives the gradients of
+    out (T, B, D*P) in the same layout, h_n (num_layers*D, B, P) and c_n
+    (num_layers*D, B, H), where D = 2 if bidirectional else 1 and
+    P = proj_size if proj_size > 0 else H (the state (h0, c0) has those
+    shapes too). Then ``net.backward(d_out, d_h_n, d_c_n)`` gives the gradients of
     ``(out*d_out).sum() + (h_n*d_h_n).sum() + (c_n*d_c_n).sum()``.
 
+    ``proj_size`` is an integer in [0, hidden_size - 1], as torch requires.
     Weights are drawn like torch, uniform in [-1/sqrt(H), 1/sqrt(H)], from
     ``np.random.default_rng(seed)``; ``dtype`` is float64 (default) or float32.
+    Not modelled: dropout between layers in training mode (see the module docstring).
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, bidirectional: bool = False, seed: int | None = None,
-                 dtype=np.float64):
+                 batch_first: bool = False, bidirectional: bool = False, proj_size: int = 0,
+                 seed: int | None = None, dtype=np.float64):
         self.input_size = check_int("input_size", input_size, 1, MAX_LAYER_SIZE)
         self.hidden_size = check_int("hidden_size", hidden_size, 1, MAX_LAYER_SIZE)
         self.num_layers = check_int("num_layers", num_layers, 1, MAX_LAYERS)
         self.bias = check_bool("bias", bias)
         self.batch_first = check_bool("batch_first", batch_first)
         self.bidirectional = check_bool("bidirectional", bidirectional)
+        self.proj_size = _check_proj_size(proj_size, self.hidden_size)
         self.dtype = _float_dtype(dtype)
         self.num_directions = 2 if self.bidirectional else 1
-        check_size("NumpyLSTM(input_size, hidden_size, num_layers, bidirectional)",
+        check_size("NumpyLSTM(input_size, hidden_size, num_layers, bidirectional, proj_size)",
                    sum(int(np.prod(s)) for s in self.param_shapes().values()), MAX_PARAMETERS,
                    MAX_PARAMETERS_WHY)
         rng = _generator("seed", seed)
@@ -99,45 +119,63 @@ class NumpyLSTM:
 
     # ----- parameters, named like torch's named_parameters() -----
 
+    @property
+    def out_size(self) -> int:
+        """P, the features of h_t (and of each direction's output): proj_size if proj_size > 0, else hidden_size."""
+        return self.proj_size or self.hidden_size
+
     def names(self, layer: int, direction: int) -> tuple[str, ...]:
-        """The parameter names of one layer and direction: weight_ih_l0, weight_hh_l0[, bias_ih_l0, bias_hh_l0]."""
+        """The parameter names of one layer and direction, in torch's order:
+        weight_ih_l0, weight_hh_l0[, bias_ih_l0, bias_hh_l0][, weight_hr_l0 with a projection]."""
         suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-        kinds = ("weight_ih", "weight_hh", "bias_ih", "bias_hh") if self.bias else ("weight_ih", "weight_hh")
+        kinds = ("weight_ih", "weight_hh") + (("bias_ih", "bias_hh") if self.bias else ()) + \
+            (("weight_hr",) if self.proj_size else ())
         return tuple(kind + suffix for kind in kinds)
 
     def layer_input_size(self, layer: int) -> int:
-        """Features read by ``layer``: input_size for layer 0, then num_directions * hidden_size."""
-        return self.input_size if layer == 0 else self.num_directions * self.hidden_size
+        """Features read by ``layer``: input_size for layer 0, then num_directions * P (P = proj_size or hidden_size)."""
+        return self.input_size if layer == 0 else self.num_directions * self.out_size
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         """Every parameter's name and shape, in the order of torch's ``named_parameters()``."""
-        H4 = 4 * self.hidden_size
+        H, P = self.hidden_size, self.out_size
         shapes = {}
         for layer in range(self.num_layers):
             for direction in range(self.num_directions):
-                sizes = ((H4, self.layer_input_size(layer)), (H4, self.hidden_size), (H4,), (H4,))
-                shapes.update(zip(self.names(layer, direction), sizes))
+                sizes = {"weight_ih": (4 * H, self.layer_input_size(layer)), "weight_hh": (4 * H, P),
+                         "bias_ih": (4 * H,), "bias_hh": (4 * H,), "weight_hr": (P, H)}
+                shapes.update((name, sizes[name.split("_l")[0]]) for name in self.names(layer, direction))
         return shapes
 
     def cell_params(self, layer: int = 0, direction: int = 0) -> CellParams:
-        """The weights of one layer and direction as the ``CellParams`` of ``lstm_cell_forward`` (zero biases if none)."""
+        """The weights of one layer and direction as the ``CellParams`` of ``lstm_cell_forward`` (zero biases if none).
+
+        With a projection W_hh is (4H, proj_size); the projection itself is ``projection(layer, direction)``.
+        """
         check_int("layer", layer, 0, self.num_layers - 1)
         check_int("direction", direction, 0, self.num_directions - 1)
-        found = [self.params[n] for n in self.names(layer, direction)]
+        W_ih, W_hh, *biases = (self.params[n] for n in self.names(layer, direction)[:4 if self.bias else 2])
         zeros = np.zeros(4 * self.hidden_size, dtype=self.dtype)
-        return CellParams(*found) if self.bias else CellParams(*found, zeros, zeros)
+        return CellParams(W_ih, W_hh, *(biases or (zeros, zeros)))
+
+    def projection(self, layer: int = 0, direction: int = 0) -> np.ndarray | None:
+        """W_hr (proj_size, hidden_size) of one layer and direction, h_t = W_hr m_t; None when proj_size = 0."""
+        check_int("layer", layer, 0, self.num_layers - 1)
+        check_int("direction", direction, 0, self.num_directions - 1)
+        return self.params[self.names(layer, direction)[-1]] if self.proj_size else None
 
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v}" for k, v, default in (
             ("num_layers", self.num_layers, 1), ("bias", self.bias, True), ("batch_first", self.batch_first, False),
-            ("bidirectional", self.bidirectional, False)) if v != default)
+            ("bidirectional", self.bidirectional, False), ("proj_size", self.proj_size, 0)) if v != default)
         return f"NumpyLSTM({self.input_size}, {self.hidden_size}{extra})"
 
     # ----- forward and backward -----
 
-    def _weights(self, layer: int, direction: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _weights(self, layer: int, direction: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+        """W_ih, W_hh, b_ih + b_hh and W_hr (None without a projection): the arguments of ``sequence_forward``."""
         W_ih, W_hh, b_ih, b_hh = self.cell_params(layer, direction)
-        return W_ih, W_hh, b_ih + b_hh
+        return W_ih, W_hh, b_ih + b_hh, self.projection(layer, direction)
 
     def _time_major(self, a: np.ndarray, unbatched: bool) -> np.ndarray:
         """(T, B, F) view of an array given in the module's layout."""
@@ -163,19 +201,18 @@ class NumpyLSTM:
             raise ValueError(f"x must have at least one step and one sequence, got shape {x.shape}")
         xs = self._time_major(x.astype(self.dtype, copy=False), unbatched)
         B = xs.shape[1]
-        L, H = self.num_layers * self.num_directions, self.hidden_size
-        state_shape = (L, H) if unbatched else (L, B, H)
+        L, H, P = self.num_layers * self.num_directions, self.hidden_size, self.out_size
         if state is None:
-            h0 = c0 = np.zeros((L, B, H), dtype=self.dtype)
+            h0, c0 = np.zeros((L, B, P), dtype=self.dtype), np.zeros((L, B, H), dtype=self.dtype)
         else:
             if not (isinstance(state, (tuple, list)) and len(state) == 2):
                 raise ValueError(f"state must be a pair (h0, c0), got {type(state).__name__}")
             h0, c0 = (as_array(n, s).astype(self.dtype, copy=False) for n, s in zip(("h0", "c0"), state))
-            for name, s in (("h0", h0), ("c0", c0)):
-                check_shape(name, s, state_shape)
+            for name, s, size in (("h0", h0, P), ("c0", c0, H)):
+                check_shape(name, s, (L, size) if unbatched else (L, B, size))
             if unbatched:
                 h0, c0 = h0[:, None, :], c0[:, None, :]
-        h_n = np.empty((L, B, H), dtype=self.dtype)
+        h_n = np.empty((L, B, P), dtype=self.dtype)
         c_n = np.empty((L, B, H), dtype=self.dtype)
         caches = []
         layer_in = xs
@@ -190,7 +227,7 @@ class NumpyLSTM:
                 caches.append(cache)
             layer_in = outs[0] if len(outs) == 1 else np.concatenate(outs, axis=-1)
         out = self._user_layout(layer_in, unbatched)
-        self._last = ForwardCache(caches, unbatched, out.shape, h_n.shape)
+        self._last = ForwardCache(caches, unbatched, out.shape, h_n.shape, c_n.shape)
         if unbatched:
             return out, (h_n[:, 0], c_n[:, 0])
         return out, (h_n, c_n)
@@ -205,33 +242,36 @@ class NumpyLSTM:
         """
         if self._last is None:
             raise RuntimeError("backward needs a forward pass first: call net(x) before net.backward(d_out)")
-        caches, unbatched, out_shape, state_shape = self._last
+        caches, unbatched, out_shape, h_shape, c_shape = self._last
         d_out = as_array("d_out", d_out)
         check_shape("d_out", d_out, out_shape)
         d_state = []
-        for name, d in (("d_h_n", d_h_n), ("d_c_n", d_c_n)):
+        for name, d, shape in (("d_h_n", d_h_n, h_shape), ("d_c_n", d_c_n, c_shape)):
             if d is None:
-                d_state.append(np.zeros(state_shape, dtype=self.dtype))
+                d_state.append(np.zeros(shape, dtype=self.dtype))
                 continue
             d = as_array(name, d)
-            check_shape(name, d, (state_shape[0], state_shape[2]) if unbatched else state_shape)
+            check_shape(name, d, (shape[0], shape[2]) if unbatched else shape)
             d_state.append(d[:, None, :] if unbatched else d)
         d_h_n, d_c_n = (d.astype(self.dtype, copy=False) for d in d_state)
         grads: dict[str, np.ndarray] = {}
-        dh0 = np.empty(state_shape, dtype=self.dtype)
-        dc0 = np.empty(state_shape, dtype=self.dtype)
-        H = self.hidden_size
+        dh0 = np.empty(h_shape, dtype=self.dtype)
+        dc0 = np.empty(c_shape, dtype=self.dtype)
+        P = self.out_size
         d_layer_out = self._time_major(d_out.astype(self.dtype, copy=False), unbatched)
         for layer in reversed(range(self.num_layers)):
             d_in = 0.0
             for direction in range(self.num_directions):
                 k = layer * self.num_directions + direction
-                dhs = d_layer_out[..., direction * H:(direction + 1) * H]
-                W_ih, W_hh, _ = self._weights(layer, direction)
-                g = sequence_backward(dhs if direction == 0 else dhs[::-1], d_h_n[k], d_c_n[k], caches[k], W_ih, W_hh)
+                dhs = d_layer_out[..., direction * P:(direction + 1) * P]
+                W_ih, W_hh, _, W_hr = self._weights(layer, direction)
+                g = sequence_backward(dhs if direction == 0 else dhs[::-1], d_h_n[k], d_c_n[k], caches[k],
+                                      W_ih, W_hh, W_hr)
                 d_in = d_in + (g["x"] if direction == 0 else g["x"][::-1])
                 dh0[k], dc0[k] = g["h0"], g["c0"]
-                grads.update(zip(self.names(layer, direction), (g["W_ih"], g["W_hh"], g["b"], g["b"].copy())))
+                named = {"weight_ih": g["W_ih"], "weight_hh": g["W_hh"], "bias_ih": g["b"], "bias_hh": g["b"].copy(),
+                         "weight_hr": g.get("W_hr")}
+                grads.update((name, named[name.split("_l")[0]]) for name in self.names(layer, direction))
             d_layer_out = d_in
         ordered = {name: grads[name] for name in self.params}
         ordered["input"] = self._user_layout(d_layer_out, unbatched)
@@ -242,7 +282,9 @@ class NumpyLSTM:
         """The last forward's i_t, f_t, g_t, o_t, c_t, h_t for one layer and direction.
 
         Each is (T, B, H) in time order (also for the reverse direction),
-        whatever the input layout; unbatched input gives (T, H).
+        whatever the input layout; unbatched input gives (T, H). With a
+        projection h_t is (T, B, proj_size) and m_t = o_t * tanh(c_t)
+        (T, B, H), the cell output before the projection, is added.
         """
         if self._last is None:
             raise RuntimeError("trace needs a forward pass first: call net(x)")
@@ -251,6 +293,8 @@ class NumpyLSTM:
         unbatched = self._last.unbatched
         values = dict(zip(("i_t", "f_t", "g_t", "o_t"), split_gates(cache.gates)))
         values.update(c_t=cache.c[1:], h_t=cache.h[1:])
+        if self.proj_size:
+            values["m_t"] = cache.m
         if direction == 1:
             values = {k: v[::-1] for k, v in values.items()}
         return {k: v[:, 0] if unbatched else v for k, v in values.items()}

@@ -156,6 +156,39 @@ def test_sequence_backward_bad_arrays(data):
     assert_clear(lambda: sequence.sequence_backward(cache=CACHE, **good), "cache")
 
 
+# a layer with a projection (proj_size P = 1 < H = 2): h0 (B, P), W_hh (4H, P), W_hr (P, H)
+P = 1
+SEQ_PROJ = dict(SEQ, h0=np.zeros((B, P)), W_hh=RNG.normal(size=(4 * H, P)), W_hr=RNG.normal(size=(P, H)))
+_, SEQ_PROJ_CACHE = sequence.sequence_forward(**SEQ_PROJ)
+
+
+@FAST
+@given(st.data())
+def test_sequence_with_projection_bad_arrays(data):
+    name = data.draw(st.sampled_from(sorted(SEQ_PROJ)))
+    args = dict(SEQ_PROJ, **{name: data.draw(bad_arrays(SEQ_PROJ[name]).filter(lambda v: v is not None
+                                                                                or name != "W_hr"))})
+    assert_clear(lambda: sequence.sequence_forward(**args), name)
+    good = dict(dhs=np.ones((T, B, P)), dh_T=np.ones((B, P)), dc_T=np.ones((B, H)), W_ih=PARAMS.W_ih,
+                W_hh=SEQ_PROJ["W_hh"], W_hr=SEQ_PROJ["W_hr"])
+    name = data.draw(st.sampled_from(sorted(good)))
+    args = dict(good, **{name: data.draw(bad_arrays(good[name]))})
+    assert_clear(lambda: sequence.sequence_backward(cache=SEQ_PROJ_CACHE, **args), name)
+
+
+def test_sequence_projection_must_match_the_cache():
+    square = np.ones((H, H))     # proj_size = H: torch refuses it, so do we
+    assert assert_clear(lambda: sequence.sequence_forward(**dict(SEQ, W_hr=square)), "W_hr") == \
+        "W_hr must have shape (proj_size, H) with 1 <= proj_size < H = 2, got (2, 2)"
+    grads = dict(dhs=np.ones((T, B, P)), dh_T=np.ones((B, P)), dc_T=np.ones((B, H)), W_ih=PARAMS.W_ih,
+                 W_hh=SEQ_PROJ["W_hh"])
+    assert "W_hr must be the (1, 2) projection" in assert_clear(
+        lambda: sequence.sequence_backward(cache=SEQ_PROJ_CACHE, **grads), "W_hr")
+    plain = dict(dhs=np.ones((T, B, H)), dh_T=np.ones((B, H)), dc_T=np.ones((B, H)), W_ih=PARAMS.W_ih,
+                 W_hh=PARAMS.W_hh, W_hr=SEQ_PROJ["W_hr"])
+    assert "W_hr must be None" in assert_clear(lambda: sequence.sequence_backward(cache=SEQ_CACHE, **plain), "W_hr")
+
+
 # ----------------------------------------------------------------- NumpyLSTM
 
 @FAST
@@ -169,6 +202,51 @@ def test_numpy_lstm_constructor(data):
            "bidirectional": st.sampled_from(["no", 0, 1, None])}.get(name, BAD_SIZES)
     args = dict(input_size=3, hidden_size=2) | {name: data.draw(bad)}
     assert_clear(lambda: NumpyLSTM(**args), name, "NumpyLSTM(input_size, hidden_size")
+
+
+@FAST
+@given(st.data())
+def test_numpy_lstm_proj_size(data):
+    """proj_size must be an integer in [0, hidden_size - 1], as torch requires."""
+    hidden = data.draw(st.integers(1, 6))
+    bad = data.draw(st.one_of(st.integers(min_value=hidden, max_value=10**12), st.integers(max_value=-1),
+                              st.sampled_from([1.0, 0.5, "1", None, True, False, [1], float("nan"), 1 + 0j]),
+                              st.just(np.int64(hidden)), st.just(np.float64(0.0))))
+    assert_clear(lambda: NumpyLSTM(3, hidden, proj_size=bad), "proj_size")
+
+
+def test_numpy_lstm_proj_size_messages():
+    assert assert_clear(lambda: NumpyLSTM(3, 4, proj_size=4), "proj_size") == \
+        "proj_size must be smaller than hidden_size=4 (torch requires proj_size < hidden_size), got proj_size=4"
+    assert assert_clear(lambda: NumpyLSTM(3, 4, proj_size=-1), "proj_size") == \
+        "proj_size must be an integer in [0, 3], got -1"
+    assert assert_clear(lambda: NumpyLSTM(3, 4, proj_size=2.0), "proj_size") == \
+        "proj_size must be an integer in [0, 3], got 2.0"
+    assert NumpyLSTM(3, 4, proj_size=np.int64(3)).proj_size == 3
+
+
+@FAST
+@given(st.data())
+def test_numpy_lstm_with_projection_call_backward_trace(data):
+    net = NumpyLSTM(D, 3, num_layers=2, bidirectional=True, proj_size=2, seed=0)
+    x = RNG.normal(size=(T, B, D))
+    out, (h_n, c_n) = net(x)
+    assert out.shape == (T, B, 4) and h_n.shape == (4, B, 2) and c_n.shape == (4, B, 3)
+    what = data.draw(st.sampled_from(["h0", "c0", "d_out", "d_h_n", "d_c_n", "layer", "direction"]))
+    if what in ("h0", "c0"):
+        state = {"h0": h_n, "c0": c_n}
+        state[what] = data.draw(st.one_of(bad_arrays(state[what]), st.just(c_n if what == "h0" else h_n)))
+        assert_clear(lambda: net(x, (state["h0"], state["c0"])), what)
+    elif what.startswith("d_"):
+        good = {"d_out": np.ones_like(out), "d_h_n": np.ones_like(h_n), "d_c_n": np.ones_like(c_n)}
+        swapped = {"d_out": np.ones((T, B, 6)), "d_h_n": np.ones_like(c_n), "d_c_n": np.ones_like(h_n)}[what]
+        good[what] = data.draw(st.one_of(bad_arrays(good[what]), st.just(swapped))
+                               .filter(lambda v: v is not None or what == "d_out"))
+        assert_clear(lambda: net.backward(**good), what)
+    else:
+        bad = data.draw(st.sampled_from([0.5, -1, 2, 5, "0", None, True]))
+        assert_clear(lambda: net.projection(**{what: bad}), what)
+        assert_clear(lambda: net.trace(**{what: bad}), what)
 
 
 def test_numpy_lstm_messages_quoted_in_the_issue():
