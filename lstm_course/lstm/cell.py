@@ -105,15 +105,20 @@ def split_gates(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
 
 
 def _activate(z: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The four gates from stacked pre-activations z (..., 4H): sigmoid on i, f, o and tanh on g, the one home of this line.
+    """The four gates from stacked pre-activations z (..., 4H), into ``out`` (z's shape) when given.
 
-    Written into ``out`` (z's shape) when given, so a time loop fills its cache without another copy.
-    Returns i_t, f_t, g_t, o_t (..., H), views into ``out``.
+    Returns i_t, f_t, g_t, o_t (..., H), views into ``out`` (or a new array).
     """
-    z_i, z_f, z_g, z_o = split_gates(z)
-    i_t, f_t, g_t, o_t = split_gates(np.empty_like(z) if out is None else out)
-    sigmoid(z_i, out=i_t), sigmoid(z_f, out=f_t), tanh(z_g, out=g_t), sigmoid(z_o, out=o_t)
-    return i_t, f_t, g_t, o_t
+    return _gates(*split_gates(z), out=split_gates(np.empty_like(z) if out is None else out))
+
+
+def _gates(z_i, z_f, z_g, z_o, out) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """i_t = sigmoid(z_i), f_t = sigmoid(z_f), g_t = tanh(z_g), o_t = sigmoid(z_o): the one home of this line.
+
+    ``out`` is four arrays of the blocks' shape to write into (they may be the blocks themselves).
+    """
+    i_t, f_t, g_t, o_t = out
+    return sigmoid(z_i, out=i_t), sigmoid(z_f, out=f_t), tanh(z_g, out=g_t), sigmoid(z_o, out=o_t)
 
 
 def cell_from_gates(i_t, f_t, g_t, o_t, c_prev) -> tuple[np.ndarray, np.ndarray]:
@@ -130,10 +135,15 @@ def cell_from_gates(i_t, f_t, g_t, o_t, c_prev) -> tuple[np.ndarray, np.ndarray]
     return _cell_update(i_t, f_t, g_t, o_t, c_prev)
 
 
-def _cell_update(i_t, f_t, g_t, o_t, c_prev) -> tuple[np.ndarray, np.ndarray]:
-    """c_t and h_t from the gates: the one home of these two lines (callers have checked the arrays)."""
-    c_t = f_t * c_prev + i_t * g_t
-    h_t = o_t * tanh(c_t)
+def _cell_update(i_t, f_t, g_t, o_t, c_prev, c_out=None, m_out=None) -> tuple[np.ndarray, np.ndarray]:
+    """c_t and h_t from the gates: the one home of these two lines (callers have checked the arrays).
+
+    Written into ``c_out`` and ``m_out`` when given (a time loop's cache rows), else into new arrays.
+    """
+    c_t = np.multiply(f_t, c_prev, out=c_out)
+    c_t += i_t * g_t                        # c_t = f_t * c_{t-1} + i_t * g_t
+    h_t = tanh(c_t, out=m_out)
+    h_t *= o_t                              # h_t = o_t * tanh(c_t)
     return c_t, h_t
 
 

@@ -38,7 +38,7 @@ from ..validate import (
     check_shape,
     check_size,
 )
-from .cell import CellParams, _generator, _uniform, split_gates
+from .cell import CellParams, _generator, _uniform
 from .sequence import SequenceCache, sequence_backward, sequence_forward
 
 DTYPES = (np.float64, np.float32)
@@ -291,7 +291,7 @@ class NumpyLSTM:
         self.cell_params(layer, direction)  # checks layer and direction
         cache = self._last.caches[layer * self.num_directions + direction]
         unbatched = self._last.unbatched
-        values = dict(zip(("i_t", "f_t", "g_t", "o_t"), split_gates(cache.gates)))
+        values = dict(zip(("i_t", "f_t", "g_t", "o_t"), cache.gates.transpose(1, 0, 2, 3)))
         values.update(c_t=cache.c[1:], h_t=cache.h[1:])
         if self.proj_size:
             values["m_t"] = cache.m

@@ -20,13 +20,14 @@ from typing import NamedTuple
 import numpy as np
 
 from ..validate import as_array, check_instance, check_shape
-from .cell import CellCache, _activate, _cell_update, _check_weights, _gates_backward, split_gates
+from .cell import CellCache, _cell_update, _gates, _check_weights, _gates_backward
 
 
 class SequenceCache(NamedTuple):
     """One layer in one direction, time-major in the order the steps ran.
 
-    x (T, B, D) the inputs; gates (T, B, 4H) the activated i, f, g, o;
+    x (T, B, D) the inputs; gates (T, 4, B, H) the activated i, f, g, o, gate by gate
+    (``i_t, f_t, g_t, o_t = gates[t]``);
     h (T + 1, B, P) and c (T + 1, B, H), with h[0], c[0] the initial state;
     m (T, B, H) the cell outputs o_t * tanh(c_t). Without a projection P = H
     and h_t = m_t: ``m`` is ``h[1:]`` itself (the same memory, no copy).
@@ -58,16 +59,19 @@ def sequence_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, W_ih: np.nda
     x, h0, c0, W_ih, W_hh, b, W_hr = _check_forward(x, h0, c0, W_ih, W_hh, b, W_hr)
     T, B, _ = x.shape
     H, P = W_hh.shape[0] // 4, W_hh.shape[1]
-    z_x = x @ W_ih.T + b                      # every step's input projection in one product
-    W_hh_T = np.ascontiguousarray(W_hh.T)
-    gates = np.empty_like(z_x)                # the activated gates, (T, B, 4H), order i, f, g, o
+    # The four gates are kept gate by gate: gates[t] is (4, B, H) and gates[t, 0] is i_t, one contiguous
+    # (B, H) block, so each activation below runs on contiguous memory, not on a column slice of (B, 4H).
+    gates = (x @ W_ih.T + b).reshape(T, B, 4, H).transpose(0, 2, 1, 3).copy()   # every step's input part, (T, 4, B, H)
+    W_hh_gates = W_hh.reshape(4, H, P).transpose(0, 2, 1).copy()                 # one (P, H) matrix per gate
     h = np.empty((T + 1, B, P), dtype=x.dtype)
     c = np.empty((T + 1, B, H), dtype=x.dtype)
     m = h[1:] if W_hr is None else np.empty((T, B, H), dtype=x.dtype)   # no projection: h_t is m_t itself
+    z_h = np.empty((4, B, H), dtype=x.dtype)            # W_hh h_{t-1}, gate by gate, reused every step
     h[0], c[0] = h0, c0
     for t in range(T):
-        i_t, f_t, g_t, o_t = _activate(z_x[t] + h[t] @ W_hh_T, out=gates[t])   # (B, H) each, views into the cache
-        c[t + 1], m[t] = _cell_update(i_t, f_t, g_t, o_t, c[t])
+        gates[t] += np.matmul(h[t], W_hh_gates, out=z_h)  # z_t = W_ih x_t + b + W_hh h_{t-1}, (4, B, H)
+        i_t, f_t, g_t, o_t = _gates(*gates[t], out=gates[t])  # (B, H) each, in place: the cache keeps them
+        _cell_update(i_t, f_t, g_t, o_t, c[t], c_out=c[t + 1], m_out=m[t])
         if W_hr is not None:
             h[t + 1] = project(m[t], W_hr)
     return h[1:], SequenceCache(x, gates, h, c, m)
@@ -132,11 +136,11 @@ def sequence_backward(dhs: np.ndarray, dh_T: np.ndarray, dc_T: np.ndarray, cache
     dh_T, dc_T = as_array("dh_T", dh_T, ndim=2), as_array("dc_T", dc_T, ndim=2)
     check_shape("dh_T", dh_T, (B, P))
     check_shape("dc_T", dc_T, (B, H))
-    dz = np.empty_like(cache.gates)
+    dz = np.empty((T, B, 4 * H), dtype=cache.gates.dtype)   # stacked like the weights: (T, B, 4H)
     dh_all = None if W_hr is None else np.empty_like(dhs)   # every step's dh_t, for W_hr's gradient
     dh, dc = dh_T, dc_T
     for t in reversed(range(T)):
-        step = CellCache(cache.x[t], cache.h[t], cache.c[t], *split_gates(cache.gates[t]),
+        step = CellCache(cache.x[t], cache.h[t], cache.c[t], *cache.gates[t],
                          cache.c[t + 1], cache.m[t])
         dh_t = dhs[t] + dh                    # from the output and from step t + 1
         if W_hr is None:
