@@ -9,15 +9,15 @@ wires sliders to a view function; the notebooks only create the sliders.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from ..lstm.activations import sigmoid
-from ..topics.gradient_flow import gradient_flow
+from ..topics.gradient_flow import Flow, gradient_flow
 from ..topics.lstm_api import SHAPE_NAMES, run_shapes, shape_rule
 from ..topics.memory import half_life, pulse, run_scalar_cell
 from ..topics.sine import (
@@ -35,9 +35,9 @@ from ..topics.sine import (
 )
 from ..torchkit import pick_device
 from ..validate import check_callable, check_in_range, check_instance, check_int
-from .diagram import draw_cell
+from .diagram import GATE, LINE, NEG, POS, draw_cell
 from .plots import MAX_DRAWN_LAYERS, draw_layers, plot_flows, plot_forecasts
-from .views import LivePanel, View, figure_png, readout_table
+from .views import MIN_FONT_PT, LivePanel, View, figure_png, panel_figure, readout_table, signed
 
 
 def gate_values_view(i_t: float, f_t: float, g_t: float, o_t: float, c_prev: float) -> View:
@@ -46,18 +46,22 @@ def gate_values_view(i_t: float, f_t: float, g_t: float, o_t: float, c_prev: flo
     c_t and h_t are the ones ``draw_cell`` drew, computed by ``cell_from_gates``.
     """
     c_prev = check_in_range("c_prev", c_prev, -3.0, 3.0)   # the panel's own range; draw_cell checks the gates
-    fig = Figure(figsize=(7.5, 4.6), layout="tight")
-    c_t, h_t = draw_cell(fig.add_subplot(), i_t, f_t, g_t, o_t, c_prev)
+    with panel_figure("gate_values_view", (7.5, 4.6)) as fig:
+        c_t, h_t = draw_cell(fig.add_axes((0.0, 0.0, 1.0, 1.0)), i_t, f_t, g_t, o_t, c_prev)
+        png = figure_png(fig)
     i_t, f_t, g_t, o_t = map(float, (i_t, f_t, g_t, o_t))
     values = {"i_t": i_t, "f_t": f_t, "g_t": g_t, "o_t": o_t, "c_prev": c_prev,
               "kept": f_t * c_prev, "written": i_t * g_t, "c_t": c_t, "h_t": h_t}
     rows = [
-        ("kept", f"f_t·c_(t-1) = {f_t:.2f}·{c_prev:+.2f}", values["kept"]),
-        ("written", f"i_t·g_t = {i_t:.2f}·({g_t:+.2f})", values["written"]),
+        ("kept", f"f_t·c_(t-1) = {f_t:.2f}·{signed(c_prev, 2)}", values["kept"]),
+        ("written", f"i_t·g_t = {i_t:.2f}·({signed(g_t, 2)})", values["written"]),
         ("c_t", "kept + written", c_t),
-        ("h_t", f"o_t·tanh(c_t) = {o_t:.2f}·{math.tanh(c_t):+.3f}", h_t),
+        ("h_t", f"o_t·tanh(c_t) = {o_t:.2f}·{signed(math.tanh(c_t), 3)}", h_t),
     ]
-    return View(figure_png(fig), readout_table(rows), values)
+    return View(png, readout_table(rows), values)
+
+
+_Z_GRID = np.linspace(-10, 10, 400)
 
 
 def gate_from_inputs_view(x_t: float, h_prev: float, w_x: float, w_h: float, b: float) -> View:
@@ -67,22 +71,27 @@ def gate_from_inputs_view(x_t: float, h_prev: float, w_x: float, w_h: float, b: 
     terms = {"w_x·x_t": w_x * x_t, "w_h·h_(t-1)": w_h * h_prev, "b": b}
     z = sum(terms.values())
     gate = float(sigmoid(z))
-    fig = Figure(figsize=(8, 3.2), layout="constrained")
-    ax_terms, ax_sig = fig.subplots(1, 2, width_ratios=[1, 1.6])
-    ax_terms.barh(list(terms) + ["z"], list(terms.values()) + [z],
-                  color=["#93c5fd", "#93c5fd", "#93c5fd", "#1d4ed8"])
-    ax_terms.invert_yaxis()
-    ax_terms.axvline(0, color="#6b7280", lw=0.8)
-    ax_terms.set_title("pre-activation z, term by term")
-    grid = np.linspace(-10, 10, 400)
-    ax_sig.plot(grid, sigmoid(grid), color="#6b7280", lw=2)
-    ax_sig.scatter([max(-10.0, min(10.0, z))], [gate], s=80, color="#f59e0b", zorder=3)
-    ax_sig.axhline(0.5, color="#d1d5db", lw=0.8, ls="--")
-    ax_sig.set_ylim(-0.05, 1.05)
-    ax_sig.set_title(f"gate = sigmoid(z) = {gate:.3f}")
-    ax_sig.set_xlabel("z")
+    bars = list(terms.values()) + [z]
+    with panel_figure("gate_from_inputs_view", (7.5, 3.2), margins=(1.25, 0.55, 0.15, 0.35)) as fig:
+        ax_terms, ax_sig = fig.subplots(1, 2, width_ratios=[1, 1.6], gridspec_kw={"wspace": 0.3})
+        # the cell diagram's colours: blue a positive value, red a negative one, amber a gate
+        ax_terms.barh(list(terms) + ["z"], bars, color=[POS if v >= 0 else NEG for v in bars],
+                      alpha=0.55, edgecolor=[LINE] * 3 + ["black"], linewidth=[0.5] * 3 + [2.0])
+        ax_terms.invert_yaxis()
+        ax_terms.axvline(0, color="#6b7280", lw=0.8)
+        span = 1.1 * max(1.0, *(abs(v) for v in bars))
+        ax_terms.set_xlim(-span, span)                     # zero in the middle: the signs read at a glance
+        ax_terms.set_title("pre-activation z, term by term")
+        ax_sig.plot(_Z_GRID, sigmoid(_Z_GRID), color="#6b7280", lw=2)
+        ax_sig.scatter([max(-10.0, min(10.0, z))], [gate], s=80, color=GATE, zorder=3)
+        ax_sig.axhline(0.5, color="#d1d5db", lw=0.8, ls="--")
+        ax_sig.set_xlim(-10.5, 10.5)
+        ax_sig.set_ylim(-0.05, 1.05)
+        ax_sig.set_title(f"gate = sigmoid(z) = {gate:.3f}")
+        ax_sig.set_xlabel("z")
+        png = figure_png(fig)
     rows = [(name, "", v) for name, v in terms.items()] + [("z", "sum of the terms", z), ("gate", "sigmoid(z)", gate)]
-    return View(figure_png(fig), readout_table(rows), {**terms, "z": z, "gate": gate})
+    return View(png, readout_table(rows), {**terms, "z": z, "gate": gate})
 
 
 MEMORY_VIEW_STEPS = 1000   # one marker per step: a longer picture draws slowly and shows only a flat line
@@ -103,26 +112,41 @@ def memory_view(i: float, f: float, steps: int = 30) -> View:
                          f"step, and a longer one takes seconds to draw and shows only a flat line")
     c = run_scalar_cell(i, f, pulse(steps))
     tau = half_life(f)
-    fig = Figure(figsize=(8, 3.2), layout="constrained")
-    ax = fig.add_subplot()
     t = np.arange(steps + 1)
-    ax.plot(t, c, marker="o", ms=3, label=r"$c_t$ (simulated)")
-    if 0 < tau < math.inf and c[1] != 0:
-        ax.plot(t[1:], c[1] * 0.5 ** ((t[1:] - 1) / tau), ls="--", color="#9ca3af",
-                label=r"$c_1 \cdot 0.5^{(t-1)/\tau}$")
-        for k in range(1, min(int((steps - 1) / tau), HALF_LIFE_LINES) + 1):
-            ax.axvline(1 + k * tau, color="#fde68a", lw=1)
-    ax.set_ylim(-0.05, 1.05)
-    ax.set_xlabel("step t")
-    ax.set_title(f"f = {f:.3f}, i = {i:.2f}: half-life τ = {tau:.2f} steps" if tau < math.inf
-                 else f"f = 1, i = {i:.2f}: never forgets")
-    ax.legend(loc="upper right")
+    with panel_figure("memory_view", (7.5, 3.2), margins=(0.6, 0.55, 0.15, 0.35)) as fig:
+        ax = fig.add_subplot()
+        ax.plot(t, c, marker="o", ms=3, color=POS, label=r"$c_t$ (simulated)")   # c_t >= 0: the diagram's blue
+        if 0 < tau < math.inf and c[1] != 0:
+            ax.plot(t[1:], c[1] * 0.5 ** ((t[1:] - 1) / tau), ls="--", color="#9ca3af",
+                    label=r"$c_1 \cdot 0.5^{(t-1)/\tau}$")
+            for k in range(1, min(int((steps - 1) / tau), HALF_LIFE_LINES) + 1):
+                ax.axvline(1 + k * tau, color="#9ca3af", lw=1, ls=":")
+        ax.set_xlim(-0.02 * steps, 1.02 * steps)
+        ax.set_ylim(-0.05, 1.05)
+        ax.set_xlabel("step t")
+        ax.set_title(f"f = {f:.3f}, i = {i:.2f}: half-life τ = {tau:.2f} steps" if tau < math.inf
+                     else f"f = 1, i = {i:.2f}: never forgets")
+        ax.legend(loc="upper right", fontsize=MIN_FONT_PT)
+        png = figure_png(fig)
     rows = [("c_1", "i·g_1", float(c[1])), ("half-life", "ln(0.5)/ln(f)", tau),
             (f"c_{steps}", f"c_1·f^{steps - 1}", float(c[-1]))]
-    return View(figure_png(fig), readout_table(rows), {"c_1": float(c[1]), "half_life": tau, "c_last": float(c[-1])})
+    return View(png, readout_table(rows), {"c_1": float(c[1]), "half_life": tau, "c_last": float(c[-1])})
 
 
 # ---------------------------------------------------------------- notebook 04
+
+@functools.lru_cache(maxsize=512)
+def _flow(kind: str, T: int, hidden: int, forget_bias: float | None) -> Flow:
+    """``gradient_flow`` remembered: its weights and inputs are seeded, so the same arguments measure the same curve.
+
+    Moving the forget-bias slider leaves the RNN and GRU curves as they were,
+    and a slider moved back finds its curves here. The cached arrays are
+    made read-only (the view only reads them).
+    """
+    flow = gradient_flow(kind, T, hidden, forget_bias)
+    flow.norms.flags.writeable = False
+    return flow
+
 
 def gradient_flow_view(T: int, forget_bias: float, hidden: int = 32) -> View:
     """The panel's view: RNN, GRU and LSTM (forget-gate bias ``forget_bias``) gradient curves over T steps.
@@ -135,12 +159,13 @@ def gradient_flow_view(T: int, forget_bias: float, hidden: int = 32) -> View:
     T = check_int("T", T, 2, 400)
     forget_bias = check_in_range("forget_bias", forget_bias, -10.0, 10.0)
     hidden = check_int("hidden", hidden, 1, 256)   # the panel recomputes three models on every slider move: small ones
-    flows = {"tanh RNN": gradient_flow("rnn", T, hidden), "GRU": gradient_flow("gru", T, hidden),
-             f"LSTM, forget bias {forget_bias:g}": gradient_flow("lstm", T, hidden, forget_bias)}
-    fig = Figure(figsize=(7.5, 3.6), layout="constrained")
-    ax = fig.add_subplot()
-    plot_flows(ax, flows)
-    ax.set_title(f"gradient reaching back over T = {T} steps (at initialisation)")
+    flows = {"tanh RNN": _flow("rnn", T, hidden, None), "GRU": _flow("gru", T, hidden, None),
+             f"LSTM, forget bias {forget_bias:g}": _flow("lstm", T, hidden, forget_bias)}
+    with panel_figure("gradient_flow_view", (7.5, 3.6), margins=(1.0, 0.55, 0.15, 0.35)) as fig:
+        ax = fig.add_subplot()
+        plot_flows(ax, flows)
+        ax.set_title(f"gradient reaching back over T = {T} steps (at initialisation)")
+        png = figure_png(fig)
     rnn, gru, lstm = (float(f.ratio[-1]) for f in flows.values())
     f0 = float(sigmoid(forget_bias))
     values = {"T": float(T), "forget_bias": forget_bias, "forget_gate": f0,
@@ -149,7 +174,7 @@ def gradient_flow_view(T: int, forget_bias: float, hidden: int = 32) -> View:
         (name, f"ratio at k = {T - 1}, log10", math.log10(v)) if v > 0 else
         (name, f"ratio at k = {T - 1}: below float64's 1e-308, log10", -math.inf)
         for name, v in (("RNN", rnn), ("GRU", gru), ("LSTM", lstm))]
-    return View(figure_png(fig), readout_table(rows), values)
+    return View(png, readout_table(rows), values)
 
 
 # ---------------------------------------------------------------- notebook 05
@@ -174,9 +199,10 @@ def shape_explorer_view(seq_len: int, batch: int, input_size: int, hidden_size: 
     check_int("num_layers", num_layers, 1, MAX_DRAWN_LAYERS)   # before building the LSTM that draw_layers could not draw
     shapes = run_shapes(seq_len, batch, input_size, hidden_size, num_layers, bidirectional, batch_first,
                         proj_size)
-    fig = Figure(figsize=(6, 1.2 + 0.7 * num_layers), layout="tight")
-    draw_layers(fig.add_subplot(), seq_len, num_layers, bidirectional)
-    return View(figure_png(fig, dpi=70), _shape_table(shapes, batch_first), shapes)
+    with panel_figure("shape_explorer_view", (6.0, 1.3 + 0.75 * num_layers)) as fig:
+        draw_layers(fig.add_axes((0.0, 0.0, 1.0, 0.88)), seq_len, num_layers, bidirectional)
+        png = figure_png(fig)
+    return View(png, _shape_table(shapes, batch_first), shapes)
 
 
 # ---------------------------------------------------------------- notebook 07
@@ -187,20 +213,22 @@ def noise_view(noise: float, seed: int = SEED) -> View:
     noise = float(noise)
     values = {"noise": noise, "noise_floor": noise ** 2, "mse_persistence": persistence_mse(noisy),
               "persistence_expected": 2 * noise ** 2 + persistence_mse(clean)}
-    fig = Figure(figsize=(8, 2.8), layout="constrained")
-    ax = fig.add_subplot()
     t = np.arange(N_POINTS)
-    ax.plot(t[600:], noisy[600:], ".", ms=3, color="#9ca3af", label="noisy data")
-    ax.plot(t[600:], clean[600:], color="black", lw=1, label="clean sine")
-    ax.axvline(TRAIN_SIZE, color="#d1d5db")
-    ax.set_ylim(-2.5, 2.5)
-    ax.set_title(f"noise σ = {noise:.2f}: noise floor σ² = {noise ** 2:.4f}, "
-                 f"persistence MSE = {values['mse_persistence']:.4f}")
-    ax.legend(loc="lower left", fontsize=8)
+    with panel_figure("noise_view", (7.5, 2.8), margins=(0.6, 0.4, 0.15, 0.35)) as fig:
+        ax = fig.add_subplot()
+        ax.plot(t[600:], noisy[600:], ".", ms=3, color="#9ca3af", label="noisy data")
+        ax.plot(t[600:], clean[600:], color="black", lw=1, label="clean sine")
+        ax.axvline(TRAIN_SIZE, color="#d1d5db")
+        ax.set_xlim(600, N_POINTS)
+        ax.set_ylim(-2.5, 2.5)
+        ax.set_title(f"noise σ = {noise:.2f}: noise floor σ² = {noise ** 2:.4f}, "
+                     f"persistence MSE = {values['mse_persistence']:.4f}")
+        ax.legend(loc="lower left", fontsize=MIN_FONT_PT)
+        png = figure_png(fig)
     rows = [("noise floor", "σ²", values["noise_floor"]),
             ("persistence", "mean (y_t − y_(t−1))², test part", values["mse_persistence"]),
             ("expected", "2σ² + clean step²", values["persistence_expected"])]
-    return View(figure_png(fig), readout_table(rows), values)
+    return View(png, readout_table(rows), values)
 
 
 def retrain_view(noise: float, config: CourseConfig = QUICK_CONFIG, device: str = "auto",
@@ -212,8 +240,9 @@ def retrain_view(noise: float, config: CourseConfig = QUICK_CONFIG, device: str 
     noise = float(noise)
     result = train_course(noisy, config, device, progress=False, on_epoch=on_epoch)
     ev = evaluate(result.model, noisy, clean, config.window, noise=noise)
-    fig = Figure(figsize=(8, 3), layout="constrained")
-    plot_forecasts(fig.add_subplot(), noisy, clean, ev)
+    with panel_figure("retrain_view", (7.5, 3.0)) as fig:
+        plot_forecasts(fig.add_subplot(), noisy, clean, ev)
+        png = figure_png(fig)
     values = {"noise": noise, "epochs": len(result.train_losses), "seconds": result.seconds,
               "mse_next_noisy": ev.mse_next_noisy, "mse_next_clean": ev.mse_next_clean,
               "mse_persistence": ev.mse_persistence, "noise_floor": ev.noise_floor,
@@ -223,7 +252,7 @@ def retrain_view(noise: float, config: CourseConfig = QUICK_CONFIG, device: str 
             ("persistence", "repeat the last value", ev.mse_persistence),
             ("one-step MSE, clean", "vs the sine", ev.mse_next_clean),
             ("free-run RMSE, clean", "200 steps", ev.freerun_rmse_clean)]
-    return View(figure_png(fig), readout_table(rows), values)
+    return View(png, readout_table(rows), values)
 
 
 class WhatIfPanel(widgets.VBox):

@@ -17,7 +17,7 @@ from ..lstm.activations import sigmoid, tanh
 from ..topics.gradient_flow import Flow
 from ..topics.sine import TRAIN_SIZE, Evaluation
 from ..validate import as_array, check_bool, check_choice, check_instance, check_int, check_size
-from .views import figure_png
+from .views import MIN_FONT_PT, figure_png
 
 SQUASH = {"sigmoid": sigmoid, "tanh": tanh}
 MAX_UNITS, MAX_UNITS_WHY = 64, "units: one labelled marker or bar group each, and more is unreadable"
@@ -75,7 +75,7 @@ def plot_unit_bars(ax: Axes, series: dict[str, np.ndarray], title: str = "", yli
     ax.set_xticks(units, [f"unit {k}" for k in units])
     if ylim:
         ax.set_ylim(*ylim)
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=MIN_FONT_PT, loc="best")
     ax.set_title(title)
 
 
@@ -93,7 +93,7 @@ def plot_over_time(ax: Axes, traces: dict[str, np.ndarray], labels: Sequence[str
         ax.set_xticks(np.arange(1, len(labels) + 1), labels, rotation=45, ha="right")
     ax.axhline(0, color="#d1d5db", lw=0.8)
     ax.set_xlabel("" if labels is not None else "step t")
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    ax.legend(fontsize=MIN_FONT_PT, loc="center left", bbox_to_anchor=(1.0, 0.5))
     ax.set_title(title)
 
 
@@ -115,7 +115,7 @@ def plot_flows(ax: Axes, flows: dict[str, Flow]) -> None:
     ax.set_xlabel("distance k from the last step")
     ax.set_ylabel(r"$\|\partial L/\partial h_{T-k}\| \,/\, \|\partial L/\partial h_T\|$")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=MIN_FONT_PT)
 
 
 # ---------------------------------------------------------------- notebook 05
@@ -141,23 +141,24 @@ def draw_layers(ax: Axes, seq_len: int, num_layers: int, bidirectional: bool, ma
     for layer in range(num_layers):
         y = layer * 1.4
         for t in range(steps):
-            ax.add_patch(Rectangle((t * 1.3, y), 0.9, 0.8, fc="#dbeafe", ec="#1d4ed8"))
-            ax.add_patch(FancyArrowPatch((t * 1.3 + 0.45, y - 0.55 if layer else y - 0.3), (t * 1.3 + 0.45, y),
+            ax.add_artist(Rectangle((t * 1.3, y), 0.9, 0.8, fc="#f3f4f6", ec="#6b7280"))
+            ax.add_artist(FancyArrowPatch((t * 1.3 + 0.45, y - 0.55 if layer else y - 0.3), (t * 1.3 + 0.45, y),
                                          color="#6b7280", **arrow))
             if t < steps - 1:
-                ax.add_patch(FancyArrowPatch((t * 1.3 + 0.9, y + 0.55), (t * 1.3 + 1.3, y + 0.55),
+                ax.add_artist(FancyArrowPatch((t * 1.3 + 0.9, y + 0.55), (t * 1.3 + 1.3, y + 0.55),
                                              color="#1d4ed8", **arrow))
                 if bidirectional:
-                    ax.add_patch(FancyArrowPatch((t * 1.3 + 1.3, y + 0.25), (t * 1.3 + 0.9, y + 0.25),
+                    ax.add_artist(FancyArrowPatch((t * 1.3 + 1.3, y + 0.25), (t * 1.3 + 0.9, y + 0.25),
                                                  color="#c2410c", **arrow))
-        ax.text(-0.3, y + 0.4, f"layer {layer}", ha="right", va="center", fontsize=9)
+        ax.text(-0.3, y + 0.4, f"layer {layer}", ha="right", va="center", fontsize=MIN_FONT_PT)
     for t, label in enumerate(labels):
-        ax.text(t * 1.3 + 0.45, -0.75, label, ha="center", fontsize=9)
-    ax.text(steps * 1.3 / 2, num_layers * 1.4 - 0.35, "output: the top layer at every step", ha="center", fontsize=9)
+        ax.text(t * 1.3 + 0.45, -0.75, label, ha="center", fontsize=MIN_FONT_PT)
+    ax.text(steps * 1.3 / 2, num_layers * 1.4 - 0.35, "output: the top layer at every step", ha="center",
+            fontsize=MIN_FONT_PT)
     ax.set_xlim(-1.8, steps * 1.3 + 0.2)
     ax.set_ylim(-1.0, num_layers * 1.4 + 0.1)
     ax.set_axis_off()
-    ax.set_title("forward (blue) and backward (orange)" if bidirectional else "one direction", fontsize=10)
+    ax.set_title("forward (blue) and backward (orange)" if bidirectional else "one direction", fontsize=MIN_FONT_PT)
 
 
 # ---------------------------------------------------------------- notebook 06
@@ -248,4 +249,4 @@ def plot_forecasts(ax: Axes, noisy: np.ndarray, clean: np.ndarray, ev: Evaluatio
     ax.plot(t[train_size:], ev.free, color="C3", lw=1.2, ls="--", label="free-running forecast")
     ax.axvline(train_size, color="#d1d5db")
     ax.set_xlabel("time step")
-    ax.legend(loc="lower left", fontsize=8, ncols=2)
+    ax.legend(loc="lower left", fontsize=MIN_FONT_PT, ncols=2)

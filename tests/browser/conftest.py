@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -72,7 +73,10 @@ def start_lab(workdir: Path, user_settings: dict[str, dict]) -> tuple[Lab, subpr
     lab_args = (f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --IdentityProvider.token={token} "
                 f"--LabApp.expose_app_in_browser=True")
     log = workdir / "lab.log"
-    proc = subprocess.Popen(["make", "-C", str(ROOT), "lab", f"NOTEBOOKS={root}", f"LAB_ARGS={lab_args}"],
+    # LAB_MAKE_ARGS: extra make arguments, e.g. "VENV=/path/.venv -o /path/.venv/.course-installed" to use an
+    # installed environment from a second checkout without make reinstalling it there
+    proc = subprocess.Popen(["make", "-C", str(ROOT), *shlex.split(os.environ.get("LAB_MAKE_ARGS", "")), "lab",
+                             f"NOTEBOOKS={root}", f"LAB_ARGS={lab_args}"],
                             env={**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings)},
                             stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     lab = Lab(f"http://127.0.0.1:{port}", token, root, log)

@@ -73,3 +73,27 @@ def output_signature(area) -> tuple:
     text = area.evaluate("el => { const c = el.cloneNode(true); c.querySelectorAll('.widget-slider').forEach(s => s.remove());"
                          " return c.innerText; }")
     return srcs, text
+
+
+ARM_MOVE_TIMER = """([handle, img]) => { const before = img.src; let t0 = null;
+  handle.addEventListener('keydown', () => { t0 = performance.now(); }, {once: true, capture: true});
+  window.__lstmMove = new Promise(resolve => {
+    const done = () => resolve(performance.now() - t0);
+    const seen = new MutationObserver(() => { if (t0 === null || img.src === before) return; seen.disconnect();
+      if (img.complete && img.naturalWidth > 0) done(); else img.addEventListener('load', done, {once: true}); });
+    seen.observe(img, {attributes: true, attributeFilter: ['src']}); }); }"""
+
+
+def key_to_figure_ms(page, slider, img, key: str, timeout_s: float = 60) -> float:
+    """Milliseconds from a key press on a slider's handle to the panel's new figure loaded in the page.
+
+    Measured in the page (performance.now at the keydown, then at the new
+    image's load): the kernel's callback, the widget messages both ways and
+    the browser's decoding of the PNG, as a learner waits for them.
+    """
+    handle = slider.locator(".noUi-handle")
+    handle.focus()
+    page.evaluate(ARM_MOVE_TIMER, [handle.element_handle(), img.element_handle()])
+    page.keyboard.press(key)
+    return page.evaluate(f"Promise.race([window.__lstmMove, new Promise((_, no) => setTimeout("
+                         f"() => no(new Error('no new figure within {timeout_s} s')), {timeout_s * 1000}))])")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from lab_page import (
     broken_widget_texts,
     error_outputs,
     image_bytes,
+    key_to_figure_ms,
     move_slider,
     notebook,
     open_notebook,
@@ -20,6 +22,7 @@ from lab_page import (
 )
 
 from lstm_course.classroom.panels import gate_values_view
+from lstm_course.classroom.views import signed
 
 NOTEBOOKS = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 SLIDER_ORDER = ("i_t", "f_t", "g_t", "o_t", "c_prev")   # the order of the sliders in notebook 01's first panel (torch's gate order)
@@ -93,7 +96,7 @@ def shown_values(panel) -> dict[str, float]:
 def wait_for_readout(page, panel, values: dict[str, float], timeout_s: float = 20) -> None:
     """Wait until the panel shows the c_t and h_t the equations give for ``values``."""
     c_t = values["f_t"] * values["c_prev"] + values["i_t"] * values["g_t"]
-    want = {"c_t": f"{c_t:+.4f}", "h_t": f"{values['o_t'] * math.tanh(c_t):+.4f}"}
+    want = {"c_t": signed(c_t), "h_t": signed(values["o_t"] * math.tanh(c_t))}
     deadline = time.monotonic() + timeout_s
     while True:
         got = {n: panel.locator(f".lstm-value[data-name='{n}']").inner_text() for n in want}
@@ -155,4 +158,35 @@ def test_twenty_fast_moves_end_on_the_right_figure(notebook_01):
     assert_figure_is(page, panel, final)
     img = panel.locator("img").first
     size = img.evaluate("el => [el.complete, el.naturalWidth, el.naturalHeight]")
-    assert size == [True, 600, 368], size     # 7.5 x 4.6 inches at 80 dpi: the whole figure
+    assert size == [True, 720, 441], size     # 7.5 x 4.6 inches at 96 dpi: the whole figure, at its own size
+
+
+PANELS_01 = ("gate_values", "gate_from_inputs", "memory")   # notebook 01's live panels, in order
+MOVES = 6
+
+
+@pytest.mark.parametrize("k", range(len(PANELS_01)), ids=PANELS_01)
+def test_key_press_to_new_figure_time(notebook_01, k, record_property):
+    """How long a learner waits after one arrow key on a slider until the new figure shows: reported, not asserted.
+
+    The first slider of each panel of notebook 01 moves one step at a time,
+    each press waiting for its figure; the median and the slowest of the
+    presses are printed (pytest -s) and recorded as properties (junit XML).
+    """
+    page = notebook_01
+    panel = notebook(page).locator(".lstm-live-panel").nth(k)
+    panel.scroll_into_view_if_needed()
+    slider, img = panel.locator(".widget-slider").first, panel.locator("img").first
+    handle = slider.locator(".noUi-handle")
+    up = float(handle.get_attribute("aria-valuenow")) < float(handle.get_attribute("aria-valuemax"))
+    times = []
+    for m in range(MOVES):        # forth then back, so the slider ends near where it started
+        key = "ArrowRight" if (m < MOVES // 2) == up else "ArrowLeft"
+        times.append(key_to_figure_ms(page, slider, img, key))
+    median = statistics.median(times)
+    record_property(f"{PANELS_01[k]}_key_to_figure_ms_median", round(median, 1))
+    record_property(f"{PANELS_01[k]}_key_to_figure_ms_max", round(max(times), 1))
+    print(f"\nnotebook 01, {PANELS_01[k]}_view: key press to new figure, median {median:.0f} ms, "
+          f"slowest {max(times):.0f} ms over {MOVES} presses ({', '.join(f'{t:.0f}' for t in times)})")
+    assert len(times) == MOVES and all(t > 0 for t in times)
+    assert_ran_clean(page, "01")

@@ -7,7 +7,7 @@ import ipywidgets as widgets
 import pytest
 import torch
 
-from lstm_course.classroom import panels, plots
+from lstm_course.classroom import panels, plots, views
 from lstm_course.classroom.views import LivePanel
 from lstm_course.lstm.activations import sigmoid
 from lstm_course.topics import gradient_flow as gf
@@ -306,3 +306,104 @@ def test_loss_curve_png_is_a_picture():
         plots.loss_curve_png([[0.5]], [])
     with pytest.raises(ValueError, match="val_losses has 4 values, more than the 3 epochs of train_losses"):
         plots.loss_curve_png([0.5, 0.2, 0.1], [0.6, 0.3, 0.35, 0.3])
+
+
+# ---------------------------------------------------------------- speed without memory: pure views, legible text
+
+PURE_CASES = {   # view -> two different argument sets, A and B
+    panels.gate_values_view: (dict(i_t=0.5, f_t=0.9, g_t=-0.8, o_t=0.7, c_prev=1.0),
+                              dict(i_t=1.0, f_t=0.0, g_t=0.3, o_t=0.1, c_prev=-3.0)),
+    panels.gate_from_inputs_view: (dict(x_t=1.0, h_prev=0.5, w_x=1.5, w_h=-0.4, b=0.1),
+                                   dict(x_t=-3.0, h_prev=1.0, w_x=5.0, w_h=5.0, b=-5.0)),
+    panels.memory_view: (dict(i=1.0, f=0.9), dict(i=0.2, f=0.5, steps=200)),
+    panels.noise_view: (dict(noise=0.1), dict(noise=0.5)),
+    panels.shape_explorer_view: (dict(seq_len=3, batch=2, input_size=5, hidden_size=6, num_layers=2,
+                                      bidirectional=False, batch_first=False),
+                                 dict(seq_len=10, batch=1, input_size=1, hidden_size=4, num_layers=4,
+                                      bidirectional=True, batch_first=True, proj_size=2)),
+    panels.gradient_flow_view: (dict(T=20, forget_bias=1.0, hidden=4), dict(T=60, forget_bias=-2.0, hidden=8)),
+}
+
+
+@pytest.mark.parametrize("view", list(PURE_CASES), ids=lambda v: v.__name__)
+def test_a_view_draws_the_same_bytes_whatever_was_drawn_before(view):
+    """A, B, A: the views reuse one Figure each, and the second A must be byte for byte the first.
+
+    The browser tests compare the picture in Chromium with the view's bytes, so this is what keeps them meaningful.
+    """
+    a, b = PURE_CASES[view]
+    first = view(**a).png
+    other = view(**b).png
+    again = view(**a).png
+    assert first.startswith(PNG_MAGIC) and other != first
+    assert again == first
+
+
+def test_a_reused_figure_draws_what_a_fresh_one_draws():
+    from matplotlib.figure import Figure
+
+    from lstm_course.classroom import diagram
+
+    args = (0.3, 0.8, -0.6, 0.9, 2.0)
+    panels.gate_values_view(0.9, 0.1, 0.9, 0.1, -2.0)                 # leave something else on the kept figure
+    fresh = Figure(figsize=(7.5, 4.6), dpi=views.PANEL_DPI)
+    diagram.draw_cell(fresh.add_axes((0.0, 0.0, 1.0, 1.0)), *args)
+    assert panels.gate_values_view(*args).png == views.figure_png(fresh)
+
+
+@pytest.mark.parametrize("view", list(PURE_CASES), ids=lambda v: v.__name__)
+def test_no_text_in_a_panel_is_smaller_than_10_pt_at_the_size_shown(view, monkeypatch):
+    """At 96 dpi a figure's points are the page's points; every text drawn must be at least MIN_FONT_PT."""
+    from matplotlib.text import Text
+
+    sizes = {}
+    draw = Text.draw
+
+    def record(self, renderer):
+        if self.get_visible() and self.get_text():
+            sizes[self.get_text()] = self.get_fontsize()
+        return draw(self, renderer)
+
+    monkeypatch.setattr(Text, "draw", record)
+    png = view(**PURE_CASES[view][0]).png
+    dpi = views.PANEL_DPI
+    assert int.from_bytes(png[16:20], "big") <= 760          # shown at its own size: LivePanel's max width
+    assert sizes and min(sizes.values()) >= views.MIN_FONT_PT, sorted(sizes.items(), key=lambda kv: kv[1])[:3]
+    assert dpi == 96
+
+
+@pytest.mark.parametrize("value, text", [(-1e-9, "0.0000"), (-0.0, "0.0000"), (0.0, "0.0000"), (4e-5, "0.0000"),
+                                         (-5e-5, "-0.0001"), (0.25, "+0.2500"), (-math.inf, "-inf")])
+def test_a_readout_never_shows_negative_zero(value, text):
+    assert views.signed(value) == text
+    assert f">{text}</span>" in views.readout_table([("v", "", value)])
+
+
+def test_the_panels_show_zero_as_zero():
+    view = panels.gate_values_view(i_t=0.0, f_t=0.5, g_t=-0.5, o_t=0.5, c_prev=-1e-7)   # kept = -5e-8, written = -0
+    assert "-0.0000" not in view.html and "-0.00" not in view.html
+    assert "data-name='written'>0.0000<" in view.html and "data-name='kept'>0.0000<" in view.html
+    view = panels.gate_from_inputs_view(x_t=0.0, h_prev=1.0, w_x=-2.0, w_h=0.0, b=0.0)   # -2 * 0 = -0.0
+    assert "-0.0000" not in view.html and "data-name='w_x·x_t'>0.0000<" in view.html
+
+
+def _enter(name="v", figsize=(2.0, 1.0), margins=(0.1, 0.1, 0.1, 0.1)):
+    with views.panel_figure(name, figsize, margins):
+        pass
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: _enter(name=3), "name"),
+    (lambda: _enter(figsize=[2.0, 1.0]), "figsize"),
+    (lambda: _enter(figsize=(2.0,)), "figsize"),
+    (lambda: _enter(figsize=(0.0, 1.0)), "figsize[0]"),
+    (lambda: _enter(margins=(0.1, 0.1, 0.1)), "margins"),
+    (lambda: _enter(margins=(0.1, 0.9, 0.1, 0.1)), "margins[1]"),
+    (lambda: views.signed("1"), "value"),
+    (lambda: views.signed(float("nan")), "value"),
+    (lambda: views.signed(1.0, digits=-1), "digits"),
+])
+def test_panel_figure_and_signed_check_their_arguments(call, name):
+    from bad_input import assert_clear
+
+    assert_clear(call, name)
