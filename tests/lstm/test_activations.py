@@ -35,3 +35,26 @@ def test_squashes_refuse_complex_as_every_array_check_does(squash):
     with pytest.raises(ValueError, match=r"^z must hold real numbers, got complex dtype complex128$"):
         squash(np.array([1j]))
     assert np.isnan(squash(np.array([np.nan]))).all()   # NaN in, NaN out: no finiteness scan in the loop
+
+
+def test_sigmoid_is_the_definition_bit_for_bit_and_writes_into_out():
+    z = np.random.default_rng(0).normal(scale=20, size=(32, 64))
+    out = np.empty_like(z)
+    assert sigmoid(z, out=out) is out
+    with np.errstate(over="ignore"):
+        assert np.array_equal(out, 1 / (1 + np.exp(-z)))          # exact, not merely close
+    assert np.array_equal(tanh(z, out=out), np.tanh(z)) and tanh(z, out=out) is out
+
+
+def test_out_in_place_on_a_block_of_a_bigger_array():
+    gates = np.random.default_rng(1).normal(size=(4, 3, 5))
+    expected = 1 / (1 + np.exp(-gates[0]))
+    sigmoid(gates[0], out=gates[0])                               # what the time loop does
+    assert np.array_equal(gates[0], expected)
+
+
+@pytest.mark.parametrize("squash", [sigmoid, tanh])
+@pytest.mark.parametrize("out", [np.empty((2, 2)), np.empty(3, np.float32), [0.0, 0.0, 0.0]])
+def test_an_out_that_does_not_fit_is_refused_by_name(squash, out):
+    with pytest.raises(ValueError, match=r"^out must be a float64 array of z's shape \(3,\), got "):
+        squash(np.zeros(3), out=out)
