@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -14,6 +16,7 @@ from torch import nn
 
 from lstm_course.classroom import fonts, plots
 from lstm_course.topics import bidirectional as bi
+from bad_input import assert_clear
 
 
 @pytest.mark.parametrize("layers,bias", [(1, True), (2, True), (3, False)])
@@ -188,3 +191,17 @@ def test_bad_input_is_a_clear_value_error(call, message):
 def test_summary_refuses_an_empty_output(shape):
     with pytest.raises(ValueError, match=r"output must hold at least one step and one sequence"):
         bi.summary(np.zeros(shape), 2)
+
+
+@settings(max_examples=15, deadline=None)
+@given(value=st.one_of(st.integers(-5, 2), st.floats(allow_nan=True), st.text(max_size=3), st.none()))
+def test_new_arguments_are_refused_by_name(value):
+    """Any bad steps, size, delay or tags: a clear error at the course's boundary, naming the argument."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 3:
+        return
+    assert_clear(lambda: bi.both_sides_data(n=4, steps=value), "steps")
+    if not (isinstance(value, float) and 4.0 <= value <= 200.0):
+        assert_clear(lambda: fonts.cjk_font(value), "size")
+    if not (isinstance(value, int) and value >= 0):
+        assert_clear(lambda: bi.Tagger(4, delay=value), "delay")
+    assert_clear(lambda: bi.majority_rate(value), "y")
