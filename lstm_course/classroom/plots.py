@@ -163,13 +163,28 @@ def draw_layers(ax: Axes, seq_len: int, num_layers: int, bidirectional: bool, ma
 
 # ---------------------------------------------------------------- notebook 06
 
-def draw_reading(ax: Axes, labels: list[str]) -> None:
-    """Per position (columns) and direction (rows): the tokens read so far filled in, the rest left empty."""
+def draw_reading(ax: Axes, labels: list[str], glosses: list[str] | None = None) -> None:
+    """Per position (columns) and direction (rows): the tokens read so far filled in, the rest left empty.
+
+    ``labels``: 1 to 12 tokens. A token made only of characters the course
+    ships a font for (``classroom.fonts.CJK_CHARACTERS``, 我爱中国) is drawn
+    with that font, large; any other token with matplotlib's default font.
+    ``glosses`` (optional, one string per token, e.g. the pinyin) is printed
+    under each position's column. Every text is at least 12 pt.
+    """
+    from .fonts import CJK_CHARACTERS, cjk_font      # the shipped subset font, read from its file
+
     check_instance("ax", ax, Axes, "a matplotlib Axes")
     check_instance("labels", labels, (list, tuple), "a list of token labels")
     if not 1 <= len(labels) <= 12 or not all(isinstance(label, str) for label in labels):
         raise ValueError(f"labels must be 1 to 12 strings (the picture has T * T boxes), got {labels!r}")
     T = len(labels)
+    if glosses is not None:
+        check_instance("glosses", glosses, (list, tuple), "a list of strings, one per label")
+        if len(glosses) != T or not all(isinstance(gloss, str) for gloss in glosses):
+            raise ValueError(f"glosses must be {T} strings, one per label, got {glosses!r}")
+    fonts = [dict(fontproperties=cjk_font(22)) if label and set(label) <= set(CJK_CHARACTERS) else dict(fontsize=12)
+             for label in labels]
     for row, (name, color) in enumerate((("forward", "#1d4ed8"), ("backward", "#c2410c"))):
         for t in range(T):
             seen = range(t + 1) if row == 0 else range(t, T)      # as ``reading`` lists them
@@ -177,13 +192,14 @@ def draw_reading(ax: Axes, labels: list[str]) -> None:
             for k, label in enumerate(labels):
                 ax.add_patch(Rectangle((x0 + k, y0), 0.92, 1.1, fc=color if k in seen else "white",
                                        ec=color, alpha=0.85))
-                ax.text(x0 + k + 0.46, y0 + 0.55, label, ha="center", va="center", fontsize=7,
-                        color="white" if k in seen else "#9ca3af")
+                ax.text(x0 + k + 0.46, y0 + 0.55, label, ha="center", va="center",
+                        color="white" if k in seen else "#9ca3af", **fonts[k])
             if row == 1:
-                ax.text(x0 + T / 2, -0.5, f"output at t = {t + 1}", ha="center", fontsize=9)
-        ax.text(-0.4, (1 - row) * 2.2 + 0.55, name, ha="right", va="center", fontsize=10, color=color)
-    ax.set_xlim(-3.2, T * (T + 1.5))
-    ax.set_ylim(-1.0, 3.6)
+                under = f"output at t = {t + 1}" + (f"\n{glosses[t]}" if glosses is not None else "")
+                ax.text(x0 + T / 2, -0.3, under, ha="center", va="top", fontsize=12)
+        ax.text(-0.4, (1 - row) * 2.2 + 0.55, name, ha="right", va="center", fontsize=13, color=color)
+    ax.set_xlim(-3.4, T * (T + 1.5))
+    ax.set_ylim(-1.6 if glosses is not None else -1.0, 3.6)
     ax.set_axis_off()
 
 

@@ -11,7 +11,12 @@ layer by layer, forward then backward. Arrays are time-major: x (T, B, D).
   (forward, backward) pair of ``NumpyLSTM``s per layer.
 - ``bi_lstm``: those pairs run as torch runs them.
 - ``lookahead_data``, ``Tagger``, ``train_tagger``: tag each position with
-  the symbol ``k`` steps ahead, a task only right-hand context can solve.
+  the symbol ``k`` steps ahead, a task only right-hand context can solve
+  (by a second direction, or by a one-directional tagger whose output is
+  delayed, ``Tagger(delay=...)``).
+- ``both_sides_data``, ``majority_rate``: tag 1 where x_{t-1} = x_{t+1}, a
+  task that needs both sides at once: the two directions of a layer meet
+  only in what reads them both (a second layer, not a linear head).
 - ``multiply_adds_per_step``, ``seconds_per_step``: the cost, counted and timed.
 - ``summary``: one vector per sequence, what the exercise's checker
   (``classroom.checkers.check_summary``) compares with.
@@ -124,23 +129,68 @@ def lookahead_data(n: int = 2000, steps: int = 12, vocab: int = 4, k: int = 2,
     return x, y
 
 
-class Tagger(nn.Module):
-    """One-hot symbols -> ``nn.LSTM(batch_first=True)`` -> a linear layer per position: (B, T) -> (B, T, vocab)."""
+def both_sides_data(n: int = 2000, steps: int = 12, vocab: int = 4,
+                    seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Random symbol sequences tagged 1 where the neighbours on both sides agree: ``(x, y)``.
 
-    def __init__(self, vocab: int, hidden: int = 16, bidirectional: bool = False):
+    x (n, steps) symbols in [0, vocab); y (n, steps) with
+    y[:, t] = 1 if x[:, t - 1] == x[:, t + 1] else 0, and ``IGNORE`` at the
+    first and last position (one neighbour is missing). A fraction 1/vocab
+    of the tags are 1.
+    """
+    n = check_int("n", n, 1, 10**7)
+    steps = check_int("steps", steps, 3, 10**5)
+    vocab = check_int("vocab", vocab, 2, 10**4)
+    check_size("n * steps", n * steps, MAX_NUMBERS, "symbols: the data set must fit in memory")
+    x = torch.from_numpy(np.random.default_rng(check_seed("seed", seed)).integers(0, vocab, (n, steps)))
+    y = torch.full_like(x, IGNORE)
+    y[:, 1:-1] = (x[:, :-2] == x[:, 2:]).long()
+    return x, y
+
+
+def majority_rate(y: torch.Tensor) -> float:
+    """The accuracy of always answering the most common tag of ``y`` (its tagged positions, y != IGNORE)."""
+    check_instance("y", y, torch.Tensor, "an integer torch tensor of tags")
+    tags = y[y != IGNORE]
+    if y.is_floating_point() or tags.numel() == 0 or bool((tags < 0).any()):
+        raise ValueError(f"y must be an integer tensor with at least one tag >= 0 (not IGNORE), got {y.dtype} "
+                         f"{tuple(y.shape)}")
+    return float(torch.bincount(tags).max()) / tags.numel()
+
+
+class Tagger(nn.Module):
+    """One-hot symbols -> ``nn.LSTM(batch_first=True)`` -> a linear layer per position: (B, T) -> (B, T, classes).
+
+    ``num_layers`` stacked LSTM layers, one or two directions. ``delay`` (one
+    direction only) delays the output: the LSTM reads ``delay`` blank steps
+    (zero vectors) after the sequence, and the tag of position t is read
+    from its state after step t + delay, so it has seen x_{t+1} .. x_{t+delay}.
+    ``classes`` (default ``vocab``): the number of tags.
+    """
+
+    def __init__(self, vocab: int, hidden: int = 16, bidirectional: bool = False, num_layers: int = 1,
+                 delay: int = 0, classes: int | None = None):
         super().__init__()
         self.vocab = check_int("vocab", vocab, 2, 10**4)
+        self.classes = self.vocab if classes is None else check_int("classes", classes, 2, 10**4)
         hidden, bidirectional = check_int("hidden", hidden, 1, 4096), check_bool("bidirectional", bidirectional)
-        self.lstm = nn.LSTM(vocab, hidden, batch_first=True, bidirectional=bidirectional)
-        self.head = nn.Linear(hidden * (2 if bidirectional else 1), vocab)
+        self.delay = check_int("delay", delay, 0, 1000)
+        if bidirectional and self.delay:
+            raise ValueError(f"delay is for a one-directional tagger (bidirectional=False), got delay={delay} "
+                             f"with bidirectional=True")
+        self.lstm = nn.LSTM(vocab, hidden, check_int("num_layers", num_layers, 1, 16), batch_first=True,
+                            bidirectional=bidirectional)
+        self.head = nn.Linear(hidden * (2 if bidirectional else 1), self.classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out, _ = self.lstm(nn.functional.one_hot(x, self.vocab).float())
-        return self.head(out)
+        x = nn.functional.one_hot(x, self.vocab).float()                      # (B, T, vocab)
+        blanks = x.new_zeros(x.shape[0], self.delay, self.vocab)               # (B, delay, vocab)
+        out, _ = self.lstm(torch.cat([x, blanks], dim=1))                      # (B, T + delay, n_dir * H)
+        return self.head(out[:, self.delay:])                                  # tag t read after step t + delay
 
 
-def _check_tags(x, y, vocab: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """x (n, T) symbols in [0, vocab) and y (n, T) symbols or IGNORE, both integer tensors."""
+def _check_tags(x, y, vocab: int | None = None, classes: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """x (n, T) symbols in [0, vocab) and y (n, T) tags in [0, classes) or IGNORE, both integer tensors."""
     for name, t in (("x", x), ("y", y)):
         check_instance(name, t, torch.Tensor, "an integer torch tensor (n, T) of symbols")
         if t.dim() != 2 or t.is_floating_point() or t.is_complex() or t.dtype == torch.bool:
@@ -150,15 +200,16 @@ def _check_tags(x, y, vocab: int | None = None) -> tuple[torch.Tensor, torch.Ten
     top = int(x.max()) + 1 if vocab is None else vocab
     if int(x.min()) < 0 or int(x.max()) >= top:
         raise ValueError(f"x must hold symbols in [0, {top}), got values in [{int(x.min())}, {int(x.max())}]")
-    if bool(((y < 0) & (y != IGNORE)).any()) or int(y.max()) >= top:
-        raise ValueError(f"y must hold symbols in [0, {top}) or IGNORE = {IGNORE}")
+    classes = top if classes is None else classes
+    if bool(((y < 0) & (y != IGNORE)).any()) or int(y.max()) >= classes:
+        raise ValueError(f"y must hold tags in [0, {classes}) or IGNORE = {IGNORE}")
     return x, y
 
 
 def accuracy(model: Tagger, x: torch.Tensor, y: torch.Tensor) -> float:
-    """The fraction of tagged positions (y != IGNORE) whose most likely symbol is the right one."""
+    """The fraction of tagged positions (y != IGNORE) whose most likely tag is the right one."""
     check_instance("model", model, Tagger, "a Tagger")
-    x, y = _check_tags(x, y, model.vocab)
+    x, y = _check_tags(x, y, model.vocab, model.classes)
     tagged = y != IGNORE
     if not bool(tagged.any()):
         raise ValueError("y must tag at least one position (all are IGNORE)")
@@ -178,18 +229,20 @@ class TaggerResult:
 
 def train_tagger(bidirectional: bool, data: tuple[torch.Tensor, torch.Tensor] | None = None, hidden: int = 16,
                  epochs: int = 6, lr: float = 1e-2, batch_size: int = 32, n_train: int = 1600, seed: int = 0,
-                 progress: bool = True) -> TaggerResult:
+                 progress: bool = True, num_layers: int = 1, delay: int = 0,
+                 classes: int | None = None) -> TaggerResult:
     """Train a ``Tagger`` on the first ``n_train`` sequences of ``data`` (``lookahead_data()`` by default).
 
     The rest are the test set. Adam on the cross-entropy of the tagged
-    positions, seeded, one ``torchkit.train_epoch`` per epoch.
+    positions, seeded, one ``torchkit.train_epoch`` per epoch. ``num_layers``,
+    ``delay`` and ``classes`` (default: the number of symbols) go to ``Tagger``.
     """
     bidirectional = check_bool("bidirectional", bidirectional)
     if data is None:
         data = lookahead_data()
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         raise TypeError(f"data must be (x, y) as lookahead_data returns it, got {type(data).__name__}")
-    x, y = _check_tags(*data)
+    x, y = _check_tags(*data, classes=classes)
     if len(x) < 2:
         raise ValueError(f"data must hold at least 2 sequences (training and test), got {len(x)}")
     n_train = check_int("n_train", n_train, 1, len(x) - 1)
@@ -197,17 +250,17 @@ def train_tagger(bidirectional: bool, data: tuple[torch.Tensor, torch.Tensor] | 
     lr, batch_size = check_in_range("lr", lr, 1e-6, 1.0), check_int("batch_size", batch_size, 1, n_train)
     seed, progress = check_int("seed", seed, 0, SEED_MAX), check_bool("progress", progress)
     seed_everything(seed, torch.device("cpu"))
-    model = Tagger(int(x.max()) + 1, hidden, bidirectional)
+    model = Tagger(int(x.max()) + 1, hidden, bidirectional, num_layers, delay, classes)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     gen = torch.Generator().manual_seed(seed)
 
     def loss_fn(logits: torch.Tensor, tags: torch.Tensor) -> torch.Tensor:
-        return nn.functional.cross_entropy(logits.reshape(-1, model.vocab), tags.reshape(-1), ignore_index=IGNORE)
+        return nn.functional.cross_entropy(logits.reshape(-1, model.classes), tags.reshape(-1), ignore_index=IGNORE)
 
     result = TaggerResult(model)
     start = time.perf_counter()
-    name = "bidirectional" if bidirectional else "unidirectional"
-    for _ in tqdm(range(epochs), desc=name, unit="epoch", disable=not progress):
+    name = ("bidirectional" if bidirectional else "unidirectional") + (f", delay {delay}" if delay else "")
+    for _ in tqdm(range(epochs), desc=f"{name}, {num_layers} layer(s)", unit="epoch", disable=not progress):
         train_epoch(model, loss_fn, x[:n_train], y[:n_train], optimizer, batch_size, gen)
         result.accuracies.append(accuracy(model, x[n_train:], y[n_train:]))
     result.seconds = time.perf_counter() - start

@@ -12,6 +12,11 @@ The model, a ``torchkit.RecurrentRegressor``, centres its input
 target in standardised units, y = mean + std * head(h_T), with mean and std
 of the training targets. ``standardize=False`` trains the same model on raw
 targets (about 5), to show what that costs.
+
+``KERAS_ARTICLE`` is the article's Keras model translated line by line
+(``LSTM(50)`` + ``Dense(1)``, Adam at 1e-3, batches of 32, 10 epochs, raw
+targets); ``init="keras"`` starts it from Keras's default initialisation
+(``keras_initialise``) instead of torch's.
 """
 
 from __future__ import annotations
@@ -25,12 +30,23 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .. import torchkit
-from ..torchkit import RecurrentRegressor, seed_everything, train_epoch
-from ..validate import SEED_MAX, as_array, check_bool, check_in_range, check_instance, check_int, check_seed, check_size
+from ..torchkit import RecurrentRegressor, seed_everything, set_forget_bias, train_epoch
+from ..validate import (
+    SEED_MAX,
+    as_array,
+    check_bool,
+    check_choice,
+    check_in_range,
+    check_instance,
+    check_int,
+    check_seed,
+    check_size,
+)
 
 N_SAMPLES, STEPS = 1000, 10
 X_SHIFT = 0.5                 # the mean of a uniform [0, 1) input: what the model subtracts from x
 MAX_NUMBERS = 50_000_000      # values in X (n * steps): it must fit in memory
+INITS = ("torch", "keras")    # torch's default initialisation, or Keras's (``keras_initialise``)
 
 
 def make_data(n: int = N_SAMPLES, steps: int = STEPS, seed: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -86,6 +102,7 @@ class SumConfig:
     lr: float = 1e-2
     standardize: bool = True
     seed: int = 0
+    init: str = "torch"
 
     def __post_init__(self):
         check_int("hidden", self.hidden, 1, 4096)
@@ -95,6 +112,40 @@ class SumConfig:
         check_in_range("lr", self.lr, 1e-6, 1.0)
         check_bool("standardize", self.standardize)
         check_int("seed", self.seed, 0, SEED_MAX)
+        check_choice("init", self.init, INITS)
+
+
+# The source article's Keras model, line by line: LSTM(50) on 1 feature, Dense(1), compile(optimizer='adam',
+# loss='mse') (Adam's learning rate 1e-3), fit(epochs=10, batch_size=32), on the raw targets.
+KERAS_ARTICLE = SumConfig(hidden=50, num_layers=1, epochs=10, batch_size=32, lr=1e-3, standardize=False)
+
+
+def keras_initialise(model: RecurrentRegressor) -> RecurrentRegressor:
+    """Give an LSTM ``RecurrentRegressor`` the initialisation Keras's ``LSTM`` and ``Dense`` layers start from.
+
+    Keras's defaults: the input kernel ``glorot_uniform``, the recurrent
+    kernel ``orthogonal``, the (single) bias zero except the forget-gate
+    block, which ``unit_forget_bias=True`` sets to 1; ``Dense``: kernel
+    ``glorot_uniform``, bias zero. Keras's kernel (D, 4H) is torch's
+    ``weight_ih`` (4H, D) transposed, with the same fans, and Keras's gate
+    order (i, f, c, o) is torch's (i, f, g, o). torch has two biases: both
+    are zeroed, then ``torchkit.set_forget_bias(lstm, 1.0)`` writes 1 into
+    ``bias_ih[H:2H]`` and 0 into ``bias_hh[H:2H]``, so their sum is 1. Returns ``model``.
+    """
+    check_instance("model", model, RecurrentRegressor, "a torchkit.RecurrentRegressor")
+    lstm = model.rnn
+    if not isinstance(lstm, nn.LSTM) or not lstm.bias or lstm.bidirectional or lstm.proj_size:
+        raise ValueError(f"model must hold a one-directional nn.LSTM with biases and no projection, got {lstm!r}")
+    with torch.no_grad():
+        for layer in range(lstm.num_layers):
+            nn.init.xavier_uniform_(getattr(lstm, f"weight_ih_l{layer}"))       # glorot_uniform
+            nn.init.orthogonal_(getattr(lstm, f"weight_hh_l{layer}"))           # orthogonal
+            getattr(lstm, f"bias_ih_l{layer}").zero_()
+            getattr(lstm, f"bias_hh_l{layer}").zero_()
+        set_forget_bias(lstm, 1.0)                                             # unit_forget_bias=True
+        nn.init.xavier_uniform_(model.head.weight)                             # Dense: glorot_uniform, zero bias
+        model.head.bias.zero_()
+    return model
 
 
 @dataclass
@@ -124,9 +175,9 @@ def _check_data(data) -> tuple[np.ndarray, ...]:
 
 def train(config: SumConfig = SumConfig(), data: tuple[np.ndarray, ...] | None = None,
           progress: bool = True) -> SumResult:
-    """Train a two-layer LSTM ``RecurrentRegressor`` on ``data`` = split(*make_data()) by default.
+    """Train an LSTM ``RecurrentRegressor`` (two layers by default) on ``data`` = split(*make_data()) by default.
 
-    Seeded by ``config.seed``; each epoch shuffles the training set with a
+    Started from torch's initialisation, or Keras's with ``config.init="keras"``. Seeded by ``config.seed``; each epoch shuffles the training set with a
     seeded generator and takes one Adam step per mini-batch of
     ``config.batch_size`` (``torchkit.train_epoch``).
     """
@@ -136,6 +187,8 @@ def train(config: SumConfig = SumConfig(), data: tuple[np.ndarray, ...] | None =
     seed_everything(config.seed, torch.device("cpu"))
     shift, mean, std = (X_SHIFT, float(y_tr.mean()), float(y_tr.std())) if config.standardize else (0.0, 0.0, 1.0)
     model = RecurrentRegressor("lstm", 1, config.hidden, config.num_layers, x_shift=shift, y_mean=mean, y_std=std)
+    if config.init == "keras":
+        keras_initialise(model)
     X, y = torch.from_numpy(X_tr).float(), torch.from_numpy(y_tr).float()   # NumPy float64 -> torch float32
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     gen = torch.Generator().manual_seed(config.seed)

@@ -125,3 +125,15 @@ def test_run_in_chunks_bad_input(call, message):
 def test_run_in_chunks_refuses_an_empty_stream(shape):
     with pytest.raises(ValueError, match=r"with T >= 1 and B >= 1, got torch.float32 \(" + str(shape[0])):
         lstm_api.run_in_chunks(nn.LSTM(3, 2), torch.zeros(shape), chunk=2)
+
+
+def test_packing_wants_lengths_on_the_cpu():
+    """What notebook 05 says: a list or a 1-D CPU tensor (any integer dtype) packs; a tensor elsewhere is refused.
+
+    A 'meta' tensor stands in for a GPU one on a machine without a GPU: the check is the same.
+    """
+    x = torch.zeros(3, 5, 2)
+    for lengths in ([5, 4, 2], torch.tensor([5, 4, 2]), torch.tensor([5, 4, 2], dtype=torch.int32)):
+        assert pack_padded_sequence(x, lengths, batch_first=True).batch_sizes.tolist() == [3, 3, 2, 2, 1]
+    with pytest.raises(RuntimeError, match=r"'lengths' argument should be a 1D CPU int64 tensor, but got 1D meta"):
+        pack_padded_sequence(x, torch.tensor([5, 4, 2], device="meta"), batch_first=True)

@@ -105,3 +105,48 @@ def test_test_mse_is_torchkits_mean_loss(monkeypatch):
     assert calls[-1] == len(data[1])
     assert result.test_mse == pytest.approx(float(np.mean((sequence_sum.predict(result.model, data[1]) - data[3]) ** 2)),
                                             rel=1e-12)
+
+
+def test_keras_article_is_the_articles_model_and_settings():
+    c = sequence_sum.KERAS_ARTICLE
+    assert (c.hidden, c.num_layers, c.epochs, c.batch_size, c.lr, c.standardize, c.init) == (50, 1, 10, 32, 1e-3, False,
+                                                                                             "torch")
+
+
+def test_keras_initialise_gives_keras_defaults():
+    torch.manual_seed(0)
+    model = sequence_sum.keras_initialise(RecurrentRegressor("lstm", 1, 8, num_layers=2))
+    H = 8
+    for layer in range(2):
+        lstm = model.rnn
+        b_ih, b_hh = getattr(lstm, f"bias_ih_l{layer}"), getattr(lstm, f"bias_hh_l{layer}")
+        expected = torch.zeros(4 * H)
+        expected[H:2 * H] = 1                                             # unit_forget_bias: 1, written, not added
+        assert torch.equal(b_ih.detach(), expected) and torch.equal(b_hh.detach(), torch.zeros(4 * H))
+        W_hh, W_ih = getattr(lstm, f"weight_hh_l{layer}").detach(), getattr(lstm, f"weight_ih_l{layer}").detach()
+        assert torch.allclose(W_hh.T @ W_hh, torch.eye(H), atol=1e-5)    # orthogonal
+        fan_in = W_ih.shape[1]
+        assert W_ih.abs().max() <= (6 / (fan_in + 4 * H)) ** 0.5         # glorot_uniform
+        assert W_ih.abs().max() > 0.5 * (6 / (fan_in + 4 * H)) ** 0.5    # and not something smaller
+    assert torch.equal(model.head.bias.detach(), torch.zeros(1))
+    assert model.head.weight.abs().max() <= (6 / (H + 1)) ** 0.5
+
+
+def test_keras_start_learns_the_literal_model_where_torchs_does_not():
+    torch.set_num_threads(1)
+    import dataclasses
+    runs = {init: sequence_sum.train(dataclasses.replace(sequence_sum.KERAS_ARTICLE, init=init), progress=False)
+            for init in sequence_sum.INITS}
+    share = {init: r.test_mse / r.baseline_mse for init, r in runs.items()}
+    assert share["torch"] > 0.9 and share["keras"] < 0.3
+
+
+@pytest.mark.parametrize("call,error,message", [
+    (lambda: sequence_sum.SumConfig(init="tf"), ValueError, r"init must be one of"),
+    (lambda: sequence_sum.keras_initialise(nn.Linear(1, 1)), TypeError, r"model must be a torchkit.RecurrentRegressor"),
+    (lambda: sequence_sum.keras_initialise(RecurrentRegressor("gru", 1, 4)), ValueError,
+     r"model must hold a one-directional nn.LSTM"),
+])
+def test_keras_init_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
