@@ -160,3 +160,17 @@ def test_validate_imports_numpy_only():
     """validate's torch checks import torch when called, so importing validate (as lstm/ does) pulls in NumPy only."""
     for name in _imported_modules(ROOT / "lstm_course" / "validate.py", module_level_only=True):
         assert name.split(".")[0] in sys.stdlib_module_names | {"numpy"}, name
+
+
+def test_every_data_file_of_the_package_is_declared_for_the_build():
+    """A non-editable install carries only the .py files unless pyproject.toml's package-data names the rest (the font)."""
+    import fnmatch
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"].get("package-data", {})
+    for path in (ROOT / "lstm_course").rglob("*"):
+        if path.is_dir() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+            continue
+        package = str(path.parent.relative_to(ROOT)).replace("/", ".")
+        assert any(fnmatch.fnmatch(path.name, g) for g in declared.get(package, [])), \
+            f"{path.relative_to(ROOT)} is not in [tool.setuptools.package-data] {package!r}"
