@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from ..lstm.activations import sigmoid
-from ..lstm.cell import CellParams, lstm_cell_backward, lstm_cell_forward
+from ..lstm.cell import lstm_cell_backward, lstm_cell_forward
 from ..lstm.sequence import sequence_forward
 from ..topics.bidirectional import summary
 from ..topics.gradient_flow import constant_forget_ratio

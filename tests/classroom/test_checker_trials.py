@@ -8,6 +8,8 @@ float32 ones included, must pass. ``python tests/classroom/test_checker_trials.p
 
 from __future__ import annotations
 
+import itertools
+import random
 import sys
 from dataclasses import dataclass
 from typing import Callable
@@ -16,6 +18,7 @@ import numpy as np
 import pytest
 import torch
 
+from lstm_course.classroom import checkers
 from lstm_course.classroom.checkers import (
     check_cell_backward,
     check_cell_step,
@@ -390,6 +393,31 @@ def test_a_wrong_answer_gets_a_verdict_naming_its_mistake_and_nothing_right(chec
 def test_right_answers_pass_float32_ones_included(check, k, fn):
     verdict = check(fn)
     assert verdict.passed, str(verdict)
+
+
+SLIPS = checkers._cell_slips()
+
+
+@pytest.mark.parametrize("slip", SLIPS, ids=lambda s: f"{s.key}={s.value}")
+def test_every_known_cell_slip_is_named_alone(slip):
+    verdict = check_cell_step(lambda *args: checkers._slipped_step(args, (slip,)))
+    assert verdict.problems == [f"{slip.part}: {slip.text}"]
+
+
+def test_pairs_of_cell_slips_are_named_together():
+    """Two slips at once: the verdict names them both, or slips that give exactly the same numbers on every input."""
+    by_text = {f"{s.part}: {s.text}": s for s in SLIPS}
+    pairs = [(a, b) for a, b in itertools.combinations(SLIPS, 2) if a.key != b.key]
+    named_as_made = 0
+    for a, b in random.Random(0).sample(pairs, 80):
+        verdict = check_cell_step(lambda *args, a=a, b=b: checkers._slipped_step(args, (a, b)))
+        named = tuple(by_text[p] for p in verdict.problems)
+        named_as_made += set(named) == {a, b}
+        rng = np.random.default_rng(7)
+        for _ in range(5):   # fresh inputs: the named slips compute what the made ones compute
+            args = checkers._cell_args(rng)
+            assert np.allclose(checkers._slipped_step(args, named), checkers._slipped_step(args, (a, b))), (a, b)
+    assert named_as_made >= 70
 
 
 def print_tables(out=sys.stdout) -> None:
