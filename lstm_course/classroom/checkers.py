@@ -401,8 +401,15 @@ def check_cell_backward(backward: Callable, verdict: Verdict) -> CheckResult:
         "g": "dz_g = dc * i_t * (1 - g_t^2): g_t is a tanh, whose derivative is 1 - g_t^2",
         "o": "dz_o = dh_t * tanh(c_t) * o_t * (1 - o_t): o_t only touches h_t, not c_t",
     }
+    blocks = [slice(k * H, (k + 1) * H) for k in range(4)]
+    holds = [next((j for j in range(4) if close(got["b_ih"][blocks[k]], ref["b_ih"][blocks[j]])), None)
+             for k in range(4)]
+    if sorted(h for h in holds if h is not None) == list(range(4)) and holds != list(range(4)):
+        order = ", ".join("ifgo"[j] for j in holds)
+        return verdict.fail(f"dz: every gate's gradient is right but the blocks are stacked ({order}). Hint: stack dz "
+                            "in the order of the rows of W_ih, (i, f, g, o), as the forward pass split them")
     for k, (gate, hint) in enumerate(gate_hints.items()):
-        block = slice(k * H, (k + 1) * H)
+        block = blocks[k]
         verdict.compare(f"its block of dL/db_ih (rows {k * H}:{(k + 1) * H})", got["b_ih"][block], ref["b_ih"][block],
                         hint, part=f"{gate} gate")
     if verdict.problems:

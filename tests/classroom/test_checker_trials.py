@@ -241,6 +241,9 @@ BACKWARD_TRIALS = [
           ("W_ih must have shape (8, 3)", "shape of what it is the gradient of"), ("gate",)),
     Trial("weight gradients averaged over the batch", learner_backward(batch_mean=True), ("batch of 4",),
           ("gate",)),
+    Trial("dz stacked (f, i, g, o)", learner_backward(dz_of=lambda dc, i, f, g, cache, **kw: {
+        "i": dc * cache.c_prev * f * (1 - f), "f": dc * g * i * (1 - i)}), ("dz", "stacked (f, i, g, o)"),
+          ("g gate", "o gate", "i gate", "f gate")),
     Trial("dh_prev off by one", backward_with(lambda g, *a: g.update(h_prev=g["h_prev"] + 1)), ("dL/dh_prev",),
           ("gate",)),
 ]
