@@ -1,7 +1,9 @@
 """Checkers for the exercises: each says "pass" or which part is wrong.
 
-A checker feeds the learner's function inputs in which every term but one
-is zero (or pinned by a bias), so a wrong answer points at one gate.
+A checker feeds the learner's function probes whose answers tell the
+common mistakes apart: a wrong answer is first matched against the slips
+learners make (each gives its own numbers), and only then traced part by
+part, so a verdict names the actual mistake and blames no part that is right.
 
 Every checker has the shape that ``checking`` gives it: ``@checker(title,
 arg)`` (a TypeError if the learner passes something that is not a function;
@@ -12,6 +14,7 @@ a verdict, never a traceback, whatever the function returns), probes, then
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -20,65 +23,139 @@ import numpy as np
 import torch
 
 from ..lstm.activations import sigmoid
-from ..lstm.cell import CellParams, lstm_cell_backward, lstm_cell_forward
+from ..lstm.cell import lstm_cell_backward, lstm_cell_forward
 from ..lstm.sequence import sequence_forward
 from ..topics.bidirectional import summary
 from ..topics.gradient_flow import constant_forget_ratio
 from ..topics.sine import make_windows
-from .checking import LOW_TOL, TOL, CheckResult, Verdict, checker, close, show, tolerance
+from .checking import LOW_TOL, TOL, CheckResult, Verdict, checker, close, gap, show, tolerance
 
 
-# A probe sets every input of the cell; `part` names what a mismatch points at.
-@dataclass
-class _Probe:
+GATES = {"i": "input gate i_t", "f": "forget gate f_t", "g": "candidate g_t", "o": "output gate o_t"}
+ROWS = {"i": "rows 0:H", "f": "rows H:2H", "g": "rows 2H:3H", "o": "rows 3H:4H"}
+ACTIVATIONS = {"sigmoid": sigmoid, "tanh": np.tanh, "no activation": lambda z: z,
+               "relu": lambda z: np.maximum(z, 0.0)}
+RIGHT_ACTIVATION = {"i": "sigmoid", "f": "sigmoid", "g": "tanh", "o": "sigmoid"}
+
+
+@dataclass(frozen=True)
+class _Slip:
+    """One common mistake in a cell step: ``key`` is the part of the step it changes, ``value`` how."""
+
+    key: str
+    value: object
     part: str
-    hint: str
-    x_t: np.ndarray
-    h_prev: np.ndarray
-    c_prev: np.ndarray
-    params: CellParams
-    check_h: bool = True
-    after: tuple[str, ...] = ()  # parts that must be right for this probe to say anything
+    text: str
 
 
-def _cell_probes(D: int = 3, H: int = 2, seed: int = 0) -> list[_Probe]:
-    rng = np.random.default_rng(seed)
-    zD, zH, z4 = np.zeros(D), np.zeros(H), np.zeros(4 * H)
-    big = 30.0  # sigmoid(30) and tanh(30) are 1 to 1e-13: pins a gate fully open
+def _cell_slips() -> list[_Slip]:
+    """The mistakes ``check_cell_step`` recognises by their numbers; two with different keys can combine."""
+    slips = [_Slip("ret", "ch", "return order", "you return (c_t, h_t); return (h_t, c_t), in that order"),
+             _Slip("squash", "both", "cell state c_t", "you squash the cell state, c_t = tanh(f_t * c_{t-1} + "
+                   "i_t * g_t); c_t stays unsquashed, only h_t = o_t * tanh(c_t) sees a tanh"),
+             _Slip("squash", "returned", "cell state c_t", "the c_t you return is tanh(c_t) (h_t is right); return "
+                   "the cell state itself, c_t = f_t * c_{t-1} + i_t * g_t, unsquashed"),
+             _Slip("b_ih", False, "bias b_ih", "b_ih is left out: the pre-activation is W_ih @ x_t + b_ih + "
+                   "W_hh @ h_{t-1} + b_hh"),
+             _Slip("b_hh", False, "bias b_hh", "b_hh is left out: torch has two biases, add b_hh too"),
+             _Slip("W_ih", False, "input weights W_ih", "the term W_ih @ x_t is left out of the pre-activation"),
+             _Slip("W_hh", False, "recurrent weights W_hh", "the term W_hh @ h_{t-1} is left out of the "
+                   "pre-activation"),
+             _Slip("h", "raw", "hidden state h_t", "h_t = o_t * c_t: the cell state is squashed by tanh before the "
+                   "output gate, h_t = o_t * tanh(c_t)"),
+             _Slip("h", "c_prev", "hidden state h_t", "h_t uses c_{t-1}; it is o_t * tanh(c_t), with the new c_t"),
+             _Slip("h", "no_o", "output gate o_t", "h_t = tanh(c_t) leaves out the output gate: h_t = o_t * "
+                   "tanh(c_t), o_t = sigmoid(rows 3H:4H)"),
+             _Slip("c", "no_f", "forget gate f_t", "c_t = i_t * g_t leaves out the old memory: c_t = f_t * c_{t-1} "
+                   "+ i_t * g_t"),
+             _Slip("c", "no_i", "input gate i_t", "c_t = f_t * c_{t-1} + g_t leaves out the input gate: the "
+                   "candidate enters as i_t * g_t"),
+             _Slip("c", "h_prev", "forget gate f_t", "f_t multiplies h_{t-1}; it keeps the old *cell state*, "
+                   "f_t * c_{t-1}"),
+             _Slip("inputs", "hc", "arguments h_prev and c_prev", "your function reads h_prev as c_prev and c_prev "
+                   "as h_prev: the arguments come in the order (x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh)")]
+    for order in itertools.permutations("ifgo"):
+        order = "".join(order)
+        if order != "ifgo":
+            moved = [k for k in "ifgo" if order.index(k) != "ifgo".index(k)]
+            names = " and ".join(GATES[k] for k in moved)
+            what = "blocks swapped" if len(moved) == 2 else "blocks in the wrong places"
+            slips.append(_Slip("order", order, "gate order", f"{what}: {names}. You split the rows as "
+                               f"({', '.join(order)}); torch stacks them (i, f, g, o), H rows each"))
+    for k, right in RIGHT_ACTIVATION.items():
+        for name in ACTIVATIONS:
+            if name != right:
+                slips.append(_Slip(f"act_{k}", name, GATES[k], f"computed with {name}; {k}_t = {right}"
+                                   f"({ROWS[k]} of the pre-activation)"))
+    return slips
 
-    def bias(i=0.0, f=0.0, g=0.0, o=0.0) -> np.ndarray:
-        return np.concatenate([np.broadcast_to(v, H) for v in (i, f, g, o)]).astype(float)
 
-    def rand(n):
-        return rng.uniform(-2, 2, n)
+def _slipped_step(args: tuple, slips: tuple[_Slip, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The cell step with ``slips`` made, returned as the learner would: ``(h_t, c_t)`` unless the order slipped."""
+    s = {slip.key: slip.value for slip in slips}
+    x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh = args
+    if s.get("inputs"):
+        h_prev, c_prev = c_prev, h_prev
+    z = (s.get("W_ih", True) * (W_ih @ x_t) + s.get("W_hh", True) * (W_hh @ h_prev)
+         + s.get("b_ih", True) * b_ih + s.get("b_hh", True) * b_hh)
+    blocks = dict(zip(s.get("order", "ifgo"), np.split(z, 4)))
+    i_t, f_t, g_t, o_t = (ACTIVATIONS[s.get(f"act_{k}", RIGHT_ACTIVATION[k])](blocks[k]) for k in "ifgo")
+    kept = 0.0 if s.get("c") == "no_f" else f_t * (h_prev if s.get("c") == "h_prev" else c_prev)
+    c_t = kept + (g_t if s.get("c") == "no_i" else i_t * g_t)
+    squashed = np.tanh(c_t)
+    if s.get("squash") == "both":
+        c_t = squashed
+    h_t = {"raw": o_t * c_t, "c_prev": o_t * np.tanh(c_prev), "no_o": np.tanh(c_t)}.get(s.get("h"), o_t * np.tanh(c_t))
+    if s.get("squash") == "returned":
+        c_t = squashed
+    return (c_t, h_t) if s.get("ret") == "ch" else (h_t, c_t)
 
-    def params(W_ih=None, W_hh=None, b_ih=None, b_hh=None) -> CellParams:
-        return CellParams(np.zeros((4 * H, D)) if W_ih is None else W_ih,
-                          np.zeros((4 * H, H)) if W_hh is None else W_hh,
-                          z4 if b_ih is None else b_ih, z4 if b_hh is None else b_hh)
 
-    c_prev = rand(H)
-    gates = ("forget gate f_t", "input gate i_t", "candidate g_t")
-    cell = (*gates, "hidden state h_t", "output gate o_t")
-    return [
-        _Probe("forget gate f_t", "c_t = f_t * c_{t-1} + ...; f_t = sigmoid(rows H:2H of the stacked pre-activation)",
-               zD, zH, c_prev, params(b_ih=bias(i=-big, f=rand(H))), check_h=False),
-        _Probe("input gate i_t", "i_t = sigmoid(rows 0:H); it scales the candidate in c_t = ... + i_t * g_t",
-               zD, zH, zH, params(b_ih=bias(i=rand(H), g=big)), check_h=False),
-        _Probe("candidate g_t", "g_t = tanh(rows 2H:3H), not a sigmoid; it is what i_t lets into the cell",
-               zD, zH, zH, params(b_ih=bias(i=big, g=rand(H))), check_h=False),
-        _Probe("hidden state h_t", "h_t = o_t * tanh(c_t): the cell state is squashed by tanh before the output gate",
-               zD, zH, c_prev, params(b_ih=bias(i=-big, f=big, o=big)), after=gates),
-        _Probe("output gate o_t", "o_t = sigmoid(rows 3H:4H), and h_t = o_t * tanh(c_t)",
-               zD, zH, c_prev, params(b_ih=bias(i=-big, f=big, o=rand(H))), after=(*gates, "hidden state h_t")),
-        _Probe("input weights W_ih", "the pre-activation includes W_ih @ x_t (W_ih is (4H, D))",
-               rand(D), zH, zH, params(W_ih=rng.uniform(-1, 1, (4 * H, D))), after=cell),
-        _Probe("recurrent weights W_hh", "the pre-activation includes W_hh @ h_{t-1} (W_hh is (4H, H))",
-               zD, rand(H), zH, params(W_hh=rng.uniform(-1, 1, (4 * H, H))), after=cell),
-        _Probe("bias b_ih", "add b_ih to the pre-activation", zD, zH, c_prev, params(b_ih=rand(4 * H)), after=cell),
-        _Probe("bias b_hh", "torch has two biases: add b_hh too", zD, zH, c_prev, params(b_hh=rand(4 * H)),
-               after=cell),
-    ]
+def _cell_args(rng: np.random.Generator, D: int = 3, H: int = 2) -> tuple:
+    """Inputs in which every term of the pre-activation is of size 1, so every slip shows in the numbers."""
+    return (rng.uniform(-2, 2, D), rng.uniform(-1.5, 1.5, H), rng.uniform(-2, 2, H), rng.uniform(-1, 1, (4 * H, D)),
+            rng.uniform(-1, 1, (4 * H, H)), rng.uniform(-1.5, 1.5, 4 * H), rng.uniform(-1.5, 1.5, 4 * H))
+
+
+CELL_PROBES = tuple(_cell_args(np.random.default_rng(seed)) for seed in (0, 100))   # every slip tells apart
+CELL_ARGS = ("x_t", "h_prev", "c_prev", "W_ih", "W_hh", "b_ih", "b_hh")
+
+
+def _cell_shapes(exc: BaseException) -> str | None:
+    """For a shape error in the learner's step: the shapes of the probe, instead of NumPy's text."""
+    text = str(exc)
+    if not any(w in text for w in ("matmul", "shape", "broadcast", "aligned", "dimension", "split")):
+        return None
+    x_t, h_prev, c_prev, W_ih, W_hh, b_ih, _ = CELL_PROBES[0]
+    H, D = len(h_prev), len(x_t)
+    return (f"Its shapes do not fit: here x_t is {x_t.shape}, h_prev and c_prev {h_prev.shape}, W_ih {W_ih.shape} "
+            f"(4H, D), W_hh {W_hh.shape} (4H, H), b_ih and b_hh {b_ih.shape}. W_ih @ x_t and W_hh @ h_prev are "
+            f"({4 * H},): the four gates stacked, H = {H} rows each (np.split(z, 4)); h_t and c_t are ({H},). "
+            f"(D = {D}, H = {H}: x_t @ W_ih or W_ih.T @ x_t do not fit)")
+
+
+def _cell_shape_hint(shapes: dict) -> str:
+    H = len(CELL_PROBES[0][1])
+    return (f"h_t and c_t have one value per hidden unit, ({H},) here; the pre-activation is ({4 * H},), the four "
+            f"gates stacked, and np.split(z, 4) gives each gate its ({H},) block")
+
+
+def _match_slips(got: list[tuple[np.ndarray, np.ndarray]]) -> tuple[_Slip, ...] | None:
+    """The single slip, or pair of slips, whose numbers the learner's answers on ``CELL_PROBES`` reproduce."""
+    def agrees(slips):
+        for (h, c), args in zip(got, CELL_PROBES):
+            h_s, c_s = _slipped_step(args, slips)
+            if max(gap(h, h_s), gap(c, c_s)) > max(tolerance(h), tolerance(c), 1e-7):
+                return False
+        return True
+    singles = _cell_slips()
+    for slip in singles:
+        if agrees((slip,)):
+            return (slip,)
+    for a, b in itertools.combinations(singles, 2):
+        if a.key != b.key and agrees((a, b)):
+            return a, b
+    return None
 
 
 @checker("LSTM cell step", "step")
@@ -86,32 +163,140 @@ def check_cell_step(step: Callable, verdict: Verdict) -> CheckResult:
     """Check ``step(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh) -> (h_t, c_t)``.
 
     Inputs are 1-D: x_t (D,), h_prev and c_prev (H,), weights stacked in
-    torch's order (i, f, g, o). Each probe zeroes all inputs but one term.
+    torch's order (i, f, g, o). Two probes with every term non-zero; a
+    wrong answer is first matched against the common mistakes (and pairs of
+    them), each of which gives its own numbers: swapped return order, a
+    squashed cell state, gate blocks in the wrong places, a wrong activation
+    on one block, a missing bias or weight term, h_t without tanh or
+    without o_t. Anything else is traced part by part (``_trace_cell``).
     """
-    wrong = set()
-    for probe in _cell_probes():
-        if wrong.intersection(probe.after):
-            continue
-        args = (probe.x_t, probe.h_prev, probe.c_prev, *probe.params)
+    answers = []
+    for args in CELL_PROBES:
         h_ref, c_ref, _ = lstm_cell_forward(*args)
-        got = verdict.ask(step, args, {"h_t": h_ref.shape, "c_t": c_ref.shape}, "(h_t, c_t), a tuple of two arrays")
+        got = verdict.ask(step, args, {"h_t": h_ref.shape, "c_t": c_ref.shape}, "(h_t, c_t), a tuple of two arrays",
+                          hints={Exception: _cell_shapes}, shape_hint=_cell_shape_hint)
         if got is None:
             return verdict.result()
-        for name, ref in (("c_t", c_ref), ("h_t", h_ref))[:1 + probe.check_h]:
-            if not verdict.compare(name, got[name], ref, probe.hint, part=probe.part):
-                wrong.add(probe.part)
-                break
-    if not verdict.problems:  # each term was right alone; now all of them at once
-        rng = np.random.default_rng(1)
-        args = (rng.uniform(-2, 2, 3), rng.uniform(-2, 2, 2), rng.uniform(-2, 2, 2),
-                *(rng.uniform(-1, 1, s) for s in ((8, 3), (8, 2), 8, 8)))
-        h_ref, c_ref, _ = lstm_cell_forward(*args)
-        got = verdict.ask(step, args, {"h_t": h_ref.shape, "c_t": c_ref.shape}, "(h_t, c_t), a tuple of two arrays")
-        hint = ("every term is right alone but not together; are the four pre-activations computed from the same x_t "
-                "and h_{t-1}?")
-        if got is not None and verdict.compare("c_t", got["c_t"], c_ref, hint, part="full step"):
-            verdict.compare("h_t", got["h_t"], h_ref, hint, part="full step")
+        answers.append((got["h_t"], got["c_t"]))
+    refs = [lstm_cell_forward(*args)[:2] for args in CELL_PROBES]
+    gaps = [max(gap(h, h_r), gap(c, c_r)) for (h, c), (h_r, c_r) in zip(answers, refs)]
+    if all(close(h, h_r) and close(c, c_r) for (h, c), (h_r, c_r) in zip(answers, refs)):
+        return verdict.result()
+    if max(gaps) <= 1e-5:
+        return verdict.fail(f"every value agrees with the right one to {max(gaps):.1e}: that is float32 precision, "
+                            "so your step is right, computed in float32 (or float16) somewhere. Compute in float64, "
+                            "NumPy's default (or return float32 arrays: they are checked to float32 precision)")
+    slips = _match_slips(answers)
+    if slips is not None:
+        for slip in slips:
+            verdict.add(f"{slip.part}: {slip.text}")
+        return verdict.result()
+    return _trace_cell(step, verdict)
+
+
+def _trace_cell(step: Callable, verdict: Verdict) -> CheckResult:
+    """Name the wrong parts of a step that matches no known slip, each from a probe that isolates it.
+
+    1. The four terms: the same pre-activation z delivered through b_ih, b_hh,
+       W_ih @ x_t or W_hh @ h_{t-1} alone must give the same answer, whatever
+       the gates do. 2. The gates, read from the answer: with c_{t-1} = 0 the
+       cell holds i_t * g_t; one more unit of c_{t-1} adds f_t; h_t / tanh(c_t)
+       is o_t.
+    """
+    rng = np.random.default_rng(5)
+    D, H = 3, 2
+    z = np.concatenate([rng.uniform(-1.5, 1.5, H), rng.uniform(-1.5, 1.5, H), rng.uniform(0.5, 1.5, H),
+                        rng.uniform(-1.5, 1.5, H)])
+    zD, zH, z4, zW, zU = np.zeros(D), np.zeros(H), np.zeros(4 * H), np.zeros((4 * H, D)), np.zeros((4 * H, H))
+    one_x, one_h = np.eye(D)[0], np.eye(H)[0]
+
+    def run(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
+        args = (x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh)
+        got = verdict.ask(step, args, {"h_t": (H,), "c_t": (H,)}, "(h_t, c_t), a tuple of two arrays",
+                          hints={Exception: _cell_shapes}, shape_hint=_cell_shape_hint)
+        return None if got is None else (got["h_t"], got["c_t"])
+
+    c_prev = rng.uniform(-2, 2, H)
+    routes = {"bias b_ih": (zD, zH, c_prev, zW, zU, z, z4),
+              "bias b_hh": (zD, zH, c_prev, zW, zU, z4, z),
+              "input weights W_ih": (one_x, zH, c_prev, np.outer(z, one_x), zU, z4, z4),
+              "recurrent weights W_hh": (zD, one_h, c_prev, zW, np.outer(z, one_h), z4, z4)}
+    answers = {}
+    for part, args in routes.items():
+        answers[part] = run(*args)
+        if answers[part] is None:
+            return verdict.result()
+    base = answers["bias b_ih"]
+    for part, (h, c) in list(answers.items())[1:]:
+        if not (close(h, base[0]) and close(c, base[1])):
+            verdict.add(f"{part}: the same pre-activation gives another answer when it comes through "
+                        f"{part.split()[-1]} instead of b_ih. Hint: every term enters the pre-activation alike, "
+                        "z = W_ih @ x_t + b_ih + W_hh @ h_{t-1} + b_hh")
+    if verdict.problems:
+        return verdict.result()
+    i_t, f_t, g_t, o_t = sigmoid(z[:H]), sigmoid(z[H:2 * H]), np.tanh(z[2 * H:3 * H]), sigmoid(z[3 * H:])
+    empty, one = run(zD, zH, zH, zW, zU, z, z4), run(zD, zH, np.ones(H), zW, zU, z, z4)
+    if empty is None or one is None:
+        return verdict.result()
+    verdict.compare("c_t with c_{t-1} = 0", empty[1], i_t * g_t, "this is i_t * g_t: i_t = sigmoid(rows 0:H), "
+                    "g_t = tanh(rows 2H:3H)", part="input gate i_t or candidate g_t")
+    verdict.compare("what one unit of c_{t-1} adds to c_t", one[1] - empty[1], f_t,
+                    "this is f_t = sigmoid(rows H:2H), which multiplies c_{t-1}", part="forget gate f_t")
+    h, c = one
+    verdict.compare("h_t given your c_t", h, o_t * np.tanh(c), "h_t = o_t * tanh(c_t), o_t = sigmoid(rows 3H:4H)",
+                    part="output gate o_t or hidden state h_t")
+    if not verdict.problems:
+        verdict.add("full step: each part is right alone but the whole step is not; are the four pre-activations "
+                    "computed from the same x_t and h_{t-1}?")
     return verdict.result()
+
+
+# ---------------------------------------------------------------- notebook 02
+
+def _sequence_slips(x, h0, c0, W_ih, W_hh, b_ih, b_hh) -> list[tuple[str, tuple]]:
+    """The common slips of a layer loop, as (what the verdict says, what such a loop returns)."""
+    def loop(xs, carry_h=True, carry_c=True, b_hh=b_hh):
+        h, c, hs, cs = h0, c0, [], []
+        for x_t in xs:
+            h, c, _ = lstm_cell_forward(x_t, h if carry_h else h0, c if carry_c else c0, W_ih, W_hh, b_ih, b_hh)
+            hs.append(h)
+            cs.append(c)
+        return np.stack(hs), np.stack(cs), h, c
+    hs, cs, h, c = loop(x)
+    back, _, h_b, c_b = loop(x[::-1])
+    no_c, _, h_nc, c_nc = loop(x, carry_c=False)
+    no_h, _, h_nh, c_nh = loop(x, carry_h=False)
+    no_b, _, h_nb, c_nb = loop(x, b_hh=np.zeros_like(b_hh))
+    return [
+        ("time order: your loop runs from the last step to the first (x[::-1]). Hint: step t reads x[t] after step "
+         "t-1: for x_t in x, in order", (back, h_b, c_b)),
+        ("time order: your loop runs from the last step to the first (x[::-1]). Hint: step t reads x[t] after step "
+         "t-1: for x_t in x, in order", (back[::-1], h_b, c_b)),
+        ("cell state carried: every step starts from c0. Hint: step t must start from c_{t-1}, the cell state the "
+         "previous step returned", (no_c, h_nc, c_nc)),
+        ("hidden state carried: every step reads h0. Hint: step t must read h_{t-1}, the previous step's output",
+         (no_h, h_nh, c_nh)),
+        ("final state: you return (hs, c_T, h_T). Hint: return (hs, h_T, c_T), in that order", (hs, c, h)),
+        ("outputs: hs holds the cell states c_t. Hint: the layer's output is h_t at every step; c_t stays inside",
+         (cs, h, c)),
+        ("final state: h_T and c_T are the state after the first step. Hint: return the state after the last step "
+         "(h_T is hs[-1])", (hs, hs[0], cs[0])),
+        ("final state: you return the initial state (h0, c0). Hint: return the state after the last step "
+         "(h_T is hs[-1])", (hs, h0, c0)),
+        ("bias b_hh: b_hh is left out. Hint: the pre-activation is x_t @ W_ih.T + b_ih + h_{t-1} @ W_hh.T + b_hh",
+         (no_b, h_nb, c_nb)),
+    ]
+
+
+def _sequence_shapes(exc: BaseException, args: tuple) -> str | None:
+    """For a shape error in the learner's loop: the shapes of the probe, instead of NumPy's text."""
+    if not any(w in str(exc) for w in ("matmul", "shape", "broadcast", "aligned", "dimension", "split")):
+        return None
+    x, h0, _, W_ih, W_hh, b_ih, _ = args
+    return (f"Its shapes do not fit: here x is {x.shape} (T, B, D), h0 and c0 {h0.shape} (B, H), W_ih {W_ih.shape} "
+            f"(4H, D), W_hh {W_hh.shape} (4H, H), b_ih and b_hh {b_ih.shape}. For a batch the pre-activation is "
+            f"x_t @ W_ih.T + b_ih + h @ W_hh.T + b_hh, ({x.shape[1]}, {W_ih.shape[0]}), split into four gates on "
+            "its last axis")
 
 
 @checker("LSTM over a sequence", "run")
@@ -142,15 +327,23 @@ def check_sequence_forward(run: Callable, verdict: Verdict) -> CheckResult:
         hs_ref, cache = sequence_forward(a[0], a[1], a[2], a[3], a[4], a[5] + a[6])
         refs = {"hs": hs_ref, "h_T": cache.h[-1], "c_T": cache.c[-1]}
         got = verdict.ask(run, a, {k: v.shape for k, v in refs.items()}, "(hs, h_T, c_T), a tuple of three arrays",
+                          hints={Exception: lambda exc, a=a: _sequence_shapes(exc, a)},
                           shape_hint=lambda shapes: "x is (T, B, D): loop over the first axis, time")
         if got is None:
             return verdict.result()
         wrong_steps = [t for t in range(len(hs_ref)) if not close(got["hs"][t], hs_ref[t])]
+        wrong = [k for k in ("h_T", "c_T") if not close(got[k], refs[k])]
+        if wrong_steps or wrong:   # a known slip says more than its first wrong step
+            names, right = ("hs", "h_T", "c_T"), (hs_ref, refs["h_T"], refs["c_T"])
+            said = [text for text, out in _sequence_slips(*a)
+                    if max(map(gap, out, right)) > 1e-6    # a slip this probe cannot show (T = 1: order) says nothing
+                    and all(gap(got[k], v) <= max(tolerance(got[k]), 1e-7) for k, v in zip(names, out))]
+            if said:
+                return verdict.fail(said[0])
         if wrong_steps:  # the first wrong step says the most
             t = wrong_steps[0]
             verdict.compare(f"hs[{t}]", got["hs"][t], hs_ref[t], hint, part=part)
             return verdict.result()
-        wrong = [k for k in ("h_T", "c_T") if not close(got[k], refs[k])]
         if wrong:
             return verdict.fail(f"final state: {' and '.join(wrong)} wrong although every h_t is right. "
                                 "Hint: return the state after the last step (h_T is hs[-1])")
@@ -208,8 +401,15 @@ def check_cell_backward(backward: Callable, verdict: Verdict) -> CheckResult:
         "g": "dz_g = dc * i_t * (1 - g_t^2): g_t is a tanh, whose derivative is 1 - g_t^2",
         "o": "dz_o = dh_t * tanh(c_t) * o_t * (1 - o_t): o_t only touches h_t, not c_t",
     }
+    blocks = [slice(k * H, (k + 1) * H) for k in range(4)]
+    holds = [next((j for j in range(4) if close(got["b_ih"][blocks[k]], ref["b_ih"][blocks[j]])), None)
+             for k in range(4)]
+    if sorted(h for h in holds if h is not None) == list(range(4)) and holds != list(range(4)):
+        order = ", ".join("ifgo"[j] for j in holds)
+        return verdict.fail(f"dz: every gate's gradient is right but the blocks are stacked ({order}). Hint: stack dz "
+                            "in the order of the rows of W_ih, (i, f, g, o), as the forward pass split them")
     for k, (gate, hint) in enumerate(gate_hints.items()):
-        block = slice(k * H, (k + 1) * H)
+        block = blocks[k]
         verdict.compare(f"its block of dL/db_ih (rows {k * H}:{(k + 1) * H})", got["b_ih"][block], ref["b_ih"][block],
                         hint, part=f"{gate} gate")
     if verdict.problems:
@@ -251,6 +451,11 @@ def check_forget_scaling(predict: Callable[[float, int], float], verdict: Verdic
         ("the factors multiply along the chain: a power of f, not f times k", lambda b, k: sigmoid(b) * k),
         ("k steps back means exactly k factors of f, not k + 1", lambda b, k: sigmoid(b) ** (k + 1)),
         ("k steps back means exactly k factors of f, not k - 1", lambda b, k: sigmoid(b) ** (k - 1)),
+        ("you raised 1 - f = sigmoid(-b), the fraction forgotten, to the k; f = sigmoid(b) = 1 / (1 + exp(-b)), "
+         "with a minus sign, is the fraction kept", lambda b, k: (1 - sigmoid(b)) ** k),
+        ("a gate is a sigmoid, not a tanh", lambda b, k: np.tanh(b) ** k),
+        ("each step multiplies by f: a power of f, not exp(-k f)", lambda b, k: math.exp(-k * sigmoid(b))),
+        ("the ratio depends on k: k factors of f", lambda b, k: sigmoid(b)),
     ]
     for b, k in ((2.0, 1), (0.0, 5), (1.0, 10), (2.0, 30), (-1.0, 3), (3.0, 0)):
         measured = constant_forget_ratio(b, k)
@@ -262,10 +467,29 @@ def check_forget_scaling(predict: Callable[[float, int], float], verdict: Verdic
         p = float(got["the prediction"])
         if math.isclose(p, measured, rel_tol=rel, abs_tol=1e-300):
             continue
-        hints = [hint for hint, slip in slips if math.isclose(p, slip(b, k), rel_tol=rel)]
-        hint = f" Hint: {hints[0]}." if hints else " Hint: follow dc_t/dc_(t-1) = f_t back k steps."
-        return verdict.fail(f"forget bias {b:g}, k = {k}: you predict {p:.6g}, autograd measures {measured:.6g}.{hint}")
+        off = abs(p - measured) / abs(measured) if measured else math.inf
+        said = (f"forget bias {b:g}, k = {k}: you predict {p:.12g}, autograd measures {measured:.12g} "
+                f"(relative gap {off:.1e}).")
+        hints = [hint for hint, slip in slips if _same(p, slip(b, k), rel)]
+        if hints:
+            return verdict.fail(f"{said} Hint: {hints[0]}.")
+        if off < 1e-2 and any(_same(p, round(measured, n), 1e-12) for n in range(1, 9)):
+            return verdict.fail(f"{said} Hint: you rounded the ratio; return it unrounded")
+        if off < 1e-5:
+            return verdict.fail(f"{said} That is float32 precision: your formula is right, computed in float32 "
+                                "somewhere; compute in float64 (Python floats, NumPy's default)")
+        if off < 1e-2:
+            return verdict.fail(f"{said} Close, but more than rounding: is sigmoid computed exactly, "
+                                "1 / (1 + exp(-b))?")
+        return verdict.fail(f"{said} Hint: follow dc_t/dc_(t-1) = f_t back k steps.")
     return verdict.result()
+
+
+def _same(a: float, b: float, rel: float) -> bool:
+    try:
+        return math.isclose(a, float(b), rel_tol=rel)
+    except (OverflowError, ValueError, TypeError):
+        return False
 
 
 # ---------------------------------------------------------------- notebook 05
@@ -274,35 +498,55 @@ def check_forget_scaling(predict: Callable[[float, int], float], verdict: Verdic
 def check_last_step(fn: Callable, verdict: Verdict) -> CheckResult:
     """Check ``fn(output, lengths) -> (B, F)``, the last real step of each sequence, batch_first.
 
-    The probe's output (a torch tensor (B, T, F)) holds step t in every
-    feature of row b, at step t (output[b, t] = t), so the answer says which
-    step was picked for each row.
+    The probe's output (a torch tensor (B, T, F), B = T so that indexing
+    the wrong axis still runs) holds 10 b + t in every feature of row b at
+    step t, so the answer says which row and which step were picked.
     """
-    lengths = torch.tensor([5, 2, 4, 1])
+    lengths = torch.tensor([5, 2, 4, 1, 3])
     B, T, F = len(lengths), 5, 3
-    output = torch.arange(T, dtype=torch.float32).view(1, T, 1).expand(B, T, F).clone()
+    code = 10 * torch.arange(B, dtype=torch.float32).view(B, 1, 1) + torch.arange(T, dtype=torch.float32).view(1, T, 1)
+    output = code.expand(B, T, F).clone()
     got = verdict.ask(fn, (output, lengths), {"the picked rows": (B, F)}, "a (B, F) array, one row per sequence",
                       hints={IndexError: "it indexed past the end: the last real step of row b is lengths[b] - 1, "
-                                         "steps count from 0"},
-                      shape_hint=lambda shapes: ("output[-1] of a batch_first output is the last *sequence*, every "
-                                                 "step of it" if shapes["the picked rows"] == (T, F) else ""))
+                                         "steps count from 0, and output is batch_first (B, T, F)"},
+                      shape_hint=lambda shapes: "output is batch_first (B, T, F): pick one step per row b, "
+                                                "output[b, lengths[b] - 1]")
     if got is None:
         return verdict.result()
     rows, n = got["the picked rows"], lengths.numpy()
     if not np.all(rows == rows[:, :1]):
         return verdict.fail("each row must be one step's output, copied whole; the features of a row differ")
-    picked, want = np.round(rows[:, 0]), n - 1
-    if np.array_equal(picked, want):
+    if np.allclose(rows[:, 0], code[:, :, 0].mean(dim=1).numpy()):
+        return verdict.fail("you averaged over every step, padding included. Hint: the summary of a padded "
+                            "sequence is its output at its last real step, lengths[b] - 1")
+    values = np.round(rows[:, 0])
+    if not np.array_equal(values, rows[:, 0]) or np.any((values < 0) | (values >= 10 * B) | (values % 10 >= T)):
+        return verdict.fail(f"each row must be one step's output, copied as it is; your rows hold {show(rows[:, 0])}, "
+                            "values the output does not have (did you add, average or scale steps?)")
+    row, step, want, everyone = values // 10, values % 10, n - 1, np.arange(B)
+    if np.array_equal(row, everyone) and np.array_equal(step, want):
         return verdict.result()
-    if np.all(picked == T - 1):
+    if np.array_equal(row, want) and np.array_equal(step, everyone):
+        return verdict.fail("axes swapped: you took output[lengths[b] - 1, b], so lengths - 1 picked the row and b "
+                            "the step. Hint: output is batch_first (B, T, F): row first, output[b, lengths[b] - 1]")
+    if np.all(row == B - 1) and np.array_equal(step, everyone):
+        return verdict.fail("you took output[-1]: the last *sequence*, every step of it. Hint: output is batch_first "
+                            "(B, T, F); pick one step per row, output[b, lengths[b] - 1]")
+    if not np.array_equal(row, everyone):
+        return verdict.fail(f"row b must come from sequence b; yours come from sequences {_steps(row)}. Hint: "
+                            "index the rows with torch.arange(B)")
+    if np.all(step == T - 1):
         return verdict.fail(f"you took step {T - 1} for every row: that is padding for the sequences of lengths "
                             f"{[int(m) for m in n if m < T]}. Hint: the last real step of row b is lengths[b] - 1")
-    if np.array_equal(picked, np.minimum(n, T - 1)):
+    if np.array_equal(step, np.minimum(n, T - 1)) or np.array_equal(step, n % T):
         return verdict.fail("off by one: you took step lengths[b]; steps count from 0, so the last real one is "
                             "lengths[b] - 1")
+    if np.all(step == 0):
+        return verdict.fail("you took step 0 for every row, the first step. Hint: the last real step of row b is "
+                            "lengths[b] - 1")
     for b in range(B):
-        if picked[b] != want[b]:
-            verdict.add(f"row {b} (length {n[b]}): step {picked[b]:g}, expected {want[b]}")
+        if step[b] != want[b]:
+            verdict.add(f"row {b} (length {n[b]}): step {step[b]:g}, expected {want[b]}")
     return verdict.result()
 
 
@@ -312,31 +556,48 @@ def check_last_step(fn: Callable, verdict: Verdict) -> CheckResult:
 def check_summary(fn: Callable, verdict: Verdict) -> CheckResult:
     """Check ``fn(output, H) -> (B, 2H)`` against ``summary``.
 
-    The probe's output (T, B, 2H) holds, in every feature, the step it
-    belongs to: forward half +t, backward half -t (t = 1..T), so the answer
-    shows which step each half was taken from.
+    The probe's output (T, B, 2H) holds, at step t (1..T), a number of its
+    own for each direction, forward positive, backward negative, in an order
+    that goes up and down (so the max, min, mean or sum over time is no
+    step's value, and each unit peaks at another step), plus a small offset
+    per row. The answer shows
+    which step, direction or pool each half was taken from.
     """
-    T, B, H = 4, 3, 2
-    t = np.arange(1, T + 1, dtype=float)[:, None, None]
-    output = np.concatenate([np.broadcast_to(t, (T, B, H)), np.broadcast_to(-t, (T, B, H))], axis=-1)
-    got = verdict.ask(fn, (output, H), {"the summary": (B, 2 * H)}, "a (B, 2H) array, one vector per sequence")
+    T, B, H = 5, 3, 2
+    codes = {"forward": np.array([[3.0, 6.0], [7.0, 2.0], [1.0, 7.0], [6.0, 1.0], [4.0, 4.0]]),   # (T, H): each
+             "backward": -np.array([[5.0, 2.0], [2.0, 8.0], [8.0, 1.0], [1.0, 5.0], [6.0, 6.0]])}  # unit peaks elsewhere
+    offset = 0.01 * np.arange(B)[None, :, None]
+    output = np.concatenate([codes[d][:, None, :] + offset for d in ("forward", "backward")], axis=-1)
+    got = verdict.ask(fn, (output, H), {"the summary": (B, 2 * H)}, "a (B, 2H) array, one vector per sequence",
+                      shape_hint=lambda shapes: "output is (T, B, 2H), time first: the summary takes one step "
+                                                "of each half for every sequence, (B, 2H)")
     if got is None:
         return verdict.result()
     got, want = got["the summary"], summary(output, H)
-    for half, lo, sign, right in (("forward", 0, 1, T), ("backward", H, -1, 1)):
-        part = got[:, lo:lo + H]
-        if np.array_equal(part, want[:, lo:lo + H]):
+    halves = {"forward": slice(0, H), "backward": slice(H, 2 * H)}
+    right = {"forward": T, "backward": 1}
+    pools = {"max": np.max, "min": np.min, "mean": np.mean, "sum": np.sum}
+    for half, cols in halves.items():
+        part = got[:, cols]
+        if np.allclose(part, want[:, cols], rtol=0, atol=1e-6):
             continue
-        if np.all(part == part.flat[0]) and part.flat[0] in sign * t.ravel():
-            step = int(sign * part.flat[0])
-            verdict.add(f"{half} half: taken at step {step}, expected step {right}. Hint: the {half} direction "
-                        f"has read the whole sequence at step {right}" +
-                        (" (output[-1]'s backward half has read only x_T)" if half == "backward" and step == T else ""))
-        elif np.all(part == part.flat[0]) and -part.flat[0] in sign * t.ravel():
-            verdict.add(f"{half} half: it holds the other direction's numbers; output[..., :H] is forward, "
-                        "output[..., H:] backward")
-        else:
-            verdict.add(f"{half} half: expected the output at step {right}, got {show(part[0])}")
+        said = None
+        for source, src in halves.items():
+            other = "" if source == half else f"the {source} direction's numbers ({source} is output[..., "
+            other += ("" if source == half else (":H]" if source == "forward" else "H:]") + "), ")
+            for t in range(1, T + 1):
+                if said is None and np.allclose(part, output[t - 1][:, src], rtol=0, atol=1e-6):
+                    said = (f"{half} half: {other}taken at step {t}, expected the {half} output at step "
+                            f"{right[half]}. Hint: the {half} direction has read the whole sequence at step "
+                            f"{right[half]}" + (" (output[-1]'s backward half has read only x_T)"
+                                                if half == "backward" and t == T else ""))
+            for name, pool in pools.items():
+                if said is None and np.allclose(part, pool(output[:, :, src], axis=0), rtol=0, atol=1e-6):
+                    said = (f"{half} half: {other}the {name} over time, expected the {half} output at step "
+                            f"{right[half]}. Hint: the summary is one step's output, the step where the {half} "
+                            "direction has read the whole sequence, not a pool over steps")
+        verdict.add(said or f"{half} half: expected the output at step {right[half]}, {show(want[0, cols])} for "
+                            f"the first sequence, got {show(part[0])}")
     return verdict.result()
 
 
@@ -344,7 +605,7 @@ def check_summary(fn: Callable, verdict: Verdict) -> CheckResult:
 
 def _steps(a: np.ndarray) -> list:
     """Values that name steps, as ints where they are whole: ``[1, 2, 3]``."""
-    return [int(v) if float(v).is_integer() else float(v) for v in np.ravel(a)]
+    return [int(v) if float(v).is_integer() else round(float(v), 4) for v in np.ravel(a)]
 
 
 @checker("windowing", "fn")

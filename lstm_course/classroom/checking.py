@@ -82,12 +82,14 @@ def _text(exc: BaseException) -> str:
         return "(its message cannot be shown)"
 
 
-def call_learner(title: str, fn: Callable, *args, hints: dict[type, str] | None = None):
+def call_learner(title: str, fn: Callable, *args, hints: dict[type, str | Callable] | None = None):
     """Call the learner's ``fn`` on copies of ``args``: ``(output, None)``, or ``(None, CheckResult)`` if it raised.
 
     ``raise NotImplementedError`` (the exercise's stub) reads "not written
     yet"; any other exception is reported with its message, plus the hint
-    that ``hints`` gives for its type, if any.
+    that ``hints`` gives for its type, if any. A hint may be a function of
+    the exception: if it returns a sentence, that sentence replaces the
+    exception's own text (e.g. NumPy's matmul message becomes the shapes).
     """
     try:
         return fn(*(_copy(a) for a in args)), None
@@ -95,6 +97,14 @@ def call_learner(title: str, fn: Callable, *args, hints: dict[type, str] | None 
         return None, CheckResult(title, False, ["not written yet: replace `raise NotImplementedError` with your code"])
     except Exception as exc:
         hint = next((h for kind, h in (hints or {}).items() if isinstance(exc, kind)), None)
+        if callable(hint):
+            try:
+                explained = hint(exc)
+            except Exception:
+                explained = None
+            if explained:
+                return None, CheckResult(title, False, [f"your function raised {type(exc).__name__}. {explained}"])
+            hint = None
         return None, CheckResult(title, False, [f"your function raised {type(exc).__name__}: {_text(exc)}"
                                                 + (f". Hint: {hint}" if hint else "")])
 
@@ -219,7 +229,7 @@ def show(a) -> str:
     """A short printout of a small array, to 4 decimals: ``'[0.1235, -1.0]'`` (huge values as they are)."""
     a = np.asarray(a, dtype=float)
     with np.errstate(all="ignore"):  # rounding 1e308 overflows; those keep their value
-        return str(np.where(np.abs(a) < 1e12, np.round(a, 4), a).tolist())
+        return str((np.where(np.abs(a) < 1e12, np.round(a, 4), a) + 0.0).tolist())   # + 0.0: no -0.0
 
 
 # ---------------------------------------------------------------- the verdict, built part by part
@@ -236,7 +246,7 @@ class Verdict:
         self.problems.append(problem)
 
     def ask(self, fn: Callable, args: tuple, want: dict[str, tuple], what: str, keyed: bool = False,
-            hints: dict[type, str] | None = None, shape_hint: Callable[[dict], str] | None = None):
+            hints: dict[type, str | Callable] | None = None, shape_hint: Callable[[dict], str] | None = None):
         """Call ``fn(*args)`` and read its answer as arrays of the shapes in ``want`` (name -> shape).
 
         Returns ``{name: array}``; or ``None`` after adding the problems
@@ -257,7 +267,7 @@ class Verdict:
             if problem:
                 problems.append(problem)
         shapes = {name: _shape(value) for name, value in zip(want, parts)} if problems else {}
-        if shape_hint is not None and any(shapes[n] not in (None, tuple(want[n])) for n in shapes):
+        if shape_hint is not None and any("must have shape" in p for p in problems):
             hint = shape_hint(shapes)
             problems[-1] += f". Hint: {hint}" if hint else ""
         self.problems += problems
@@ -268,7 +278,13 @@ class Verdict:
         if close(got, ref):
             return True
         self.gaps.append(gap(got, ref))
-        self.add(f"{part + ': ' if part else ''}{name} is {show(got)}, expected {show(ref)}. Hint: {hint}")
+        if np.size(ref) > 8:   # a big array: the entry furthest off says enough
+            at = np.unravel_index(np.argmax(np.abs(got - ref)), np.shape(ref))
+            said = (f"{name} is off by up to {self.gaps[-1]:.4g}, e.g. {name}[{', '.join(map(str, at))}] is "
+                    f"{show(got[at])}, expected {show(ref[at])}")
+        else:
+            said = f"{name} is {show(got)}, expected {show(ref)}"
+        self.add(f"{part + ': ' if part else ''}{said}. Hint: {hint}")
         return False
 
     def fail(self, problem: str) -> CheckResult:

@@ -56,7 +56,9 @@ def test_reference_and_correct_step_pass():
     (dict(use_b_hh=False), {"bias b_hh"}),
     (dict(use_W_hh=False), {"recurrent weights W_hh"}),
     (dict(use_x=False), {"input weights W_ih"}),
-    (dict(order="figo"), {"forget gate f_t", "input gate i_t", "candidate g_t"}),
+    (dict(order="figo"), {"gate order"}),
+    (dict(order="ifog"), {"gate order"}),
+    (dict(use_b_hh=False, order="figo"), {"gate order", "bias b_hh"}),
     (dict(order="ifgo", g_act=np.tanh, h_tanh=True, keep_old=True, use_b_hh=True), set()),
 ])
 def test_checker_names_the_wrong_part(mistake, named):
@@ -269,7 +271,7 @@ def test_checker_of_the_last_step_exercise():
 
 
 def test_last_step_names_each_wrong_row_and_reads_numpy_answers():
-    wrong_rows = check_last_step(lambda o, n: o[torch.arange(len(n)), torch.tensor([4, 1, 0, 0])])
+    wrong_rows = check_last_step(lambda o, n: o[torch.arange(len(n)), torch.tensor([4, 1, 0, 0, 2])])
     assert wrong_rows.problems == ["row 2 (length 4): step 0, expected 3"]
     assert check_last_step(lambda o, n: o.numpy()[np.arange(len(n)), n.numpy() - 1]).passed
 
@@ -283,9 +285,11 @@ def test_checker_of_the_summary_exercise():
     assert "not written yet" in str(checkers.check_summary(stub))
     assert checkers.check_summary(bi.summary).passed
     last = checkers.check_summary(lambda o, H: o[-1])
-    assert not last and len(last.problems) == 1 and last.problems[0].startswith("backward half: taken at step 4")
+    assert not last and len(last.problems) == 1 and last.problems[0].startswith("backward half: taken at step 5")
     swapped = checkers.check_summary(lambda o, H: np.concatenate([o[-1, :, H:], o[0, :, :H]], -1))
-    assert not swapped and all("other direction" in p for p in swapped.problems)
+    assert not swapped and all("direction's numbers" in p for p in swapped.problems)
+    pooled = checkers.check_summary(lambda o, H: o.max(axis=0))   # the probe is not monotone in t
+    assert not pooled and all("the max over time" in p for p in pooled.problems)
     shape = checkers.check_summary(lambda o, H: o[-1, :, :H])
     assert not shape and "shape (3, 4)" in shape.problems[0]
     with pytest.raises(TypeError, match="fn must be a function"):
@@ -374,9 +378,12 @@ def test_float32_values_in_float64_arrays_read_as_one_precision_note():
         return tuple(v.astype(np.float32).astype(np.float64) for v in lstm_cell_forward(*args)[:2])
     verdict = check_cell_step(rounded)
     assert not verdict.passed and len(verdict.problems) == 1
-    assert verdict.problems[0].startswith("every value is within ") and "lower precision" in verdict.problems[0]
+    assert verdict.problems[0].startswith("every value agrees with the right one to ")
+    assert "float32 precision, so your step is right" in verdict.problems[0]
     half = check_cell_step(lambda *a: tuple(v.astype(np.float16) for v in lstm_cell_forward(*a)[:2]))
     assert len(half.problems) == 1 and "lower precision" in half.problems[0]
+    sequence = check_sequence_forward(lambda *a: tuple(np.float64(np.float32(v)) for v in reference_sequence(*a)))
+    assert len(sequence.problems) == 1 and "lower precision" in sequence.problems[0]
     # a real mistake is still named part by part
     assert check_cell_step(make_step(g_act=sigmoid)).problems[0].startswith("candidate g_t")
 

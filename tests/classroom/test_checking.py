@@ -10,6 +10,7 @@ from lstm_course.classroom.checking import (
     CheckResult,
     Verdict,
     as_learner_array,
+    call_learner,
     checker,
     close,
     describe,
@@ -196,3 +197,27 @@ def test_checker_ignores_floating_point_warnings_from_huge_answers():
 
     result = check_demo(lambda: np.array([1e308, -1e308]))   # the difference overflows to inf
     assert not result.passed and result.problems[0].startswith("p is [1e+308, -1e+308]")
+
+
+def test_a_hint_may_replace_the_exceptions_text():
+    def explain(exc):
+        return "the shapes are (3,) and (8, 3)" if "matmul" in str(exc) else None
+
+    def bad_matmul(x):
+        return x @ np.zeros((8, 3))
+
+    _, failed = call_learner("t", bad_matmul, np.zeros(3), hints={ValueError: explain})
+    assert failed.problems == ["your function raised ValueError. the shapes are (3,) and (8, 3)"]
+    _, failed = call_learner("t", lambda x: x[7], np.zeros(3), hints={Exception: explain})
+    assert failed.problems[0].startswith("your function raised IndexError: index 7") and "Hint" not in failed.problems[0]
+    _, failed = call_learner("t", bad_matmul, np.zeros(3), hints={ValueError: lambda exc: 1 / 0})
+    assert "raised ValueError: matmul" in failed.problems[0]   # a hint that fails leaves the exception's own text
+
+
+def test_compare_shows_the_worst_entry_of_a_big_array():
+    verdict = Verdict("t")
+    ref = np.zeros((4, 3))
+    got = ref.copy()
+    got[2, 1] = 0.5
+    assert not verdict.compare("dW", got, ref, hint="h")
+    assert verdict.problems == ["dW is off by up to 0.5, e.g. dW[2, 1] is 0.5, expected 0.0. Hint: h"]
