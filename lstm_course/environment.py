@@ -36,7 +36,7 @@ REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
 DEV_REQUIREMENTS = REQUIREMENTS.with_name("requirements-dev.txt")
 # The distributions the notebooks and lstm_course import (IPython comes with ipykernel);
 # tests/test_environment.py checks this against every import in the package and the notebooks.
-KERNEL_PACKAGES = ("torch", "numpy", "matplotlib", "ipywidgets", "ipykernel", "tqdm", "packaging")
+KERNEL_PACKAGES = ("torch", "numpy", "matplotlib", "pillow", "ipywidgets", "ipykernel", "tqdm", "packaging")
 
 
 @dataclass(frozen=True)
