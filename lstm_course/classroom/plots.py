@@ -32,8 +32,20 @@ def _named_series(name: str, series) -> dict:
     return series
 
 
+UNIT_MARKERS = "osD^v<>ph*"   # plot_squash tells units apart by marker shape, so colour keeps one meaning
+
+
+def _signed(v: float) -> str:
+    """``v`` to two decimals with its sign, never '-0.00'."""
+    return f"{round(float(v), 2) + 0.0:+.2f}"
+
+
 def plot_squash(ax: Axes, z: np.ndarray, kind: str = "sigmoid", name: str = "") -> None:
-    """The curve of ``kind`` ('sigmoid' or 'tanh') with each unit's pre-activation ``z`` (H,) marked on it."""
+    """The curve of ``kind`` ('sigmoid' or 'tanh') with each unit's pre-activation ``z`` (H,) marked on it.
+
+    Units are told apart by marker shape and named in a legend (unit, z -> value), so
+    labels never overlap however close the points are; colour is left to mean one thing per figure.
+    """
     check_instance("ax", ax, Axes, "a matplotlib Axes")
     check_choice("kind", kind, tuple(SQUASH))
     z = np.atleast_1d(as_array("z", z, ndim=(0, 1)))
@@ -42,15 +54,19 @@ def plot_squash(ax: Axes, z: np.ndarray, kind: str = "sigmoid", name: str = "") 
     fn = SQUASH[kind]
     span = max(6.0, float(np.abs(z).max()) + 1.0)
     grid = np.linspace(-span, span, 400)
-    ax.plot(grid, fn(grid), color="#6b7280", lw=2)
-    ax.scatter(z, fn(z), s=60, zorder=3, c=[f"C{k}" for k in range(len(z))])
-    for k, (zk, vk) in enumerate(zip(z, fn(z))):
-        ax.annotate(f"unit {k}", (zk, vk), textcoords="offset points", xytext=(6, -12), fontsize=8)
     ax.axhline(0, color="#d1d5db", lw=0.8)
     ax.axvline(0, color="#d1d5db", lw=0.8)
-    ax.set_xlabel("pre-activation z")
-    ax.set_ylabel(f"{kind}(z)")
-    ax.set_title(name or kind)
+    ax.plot(grid, fn(grid), color="#6b7280", lw=2)
+    for k, (zk, vk) in enumerate(zip(z, fn(z))):
+        ax.plot([zk], [vk], ls="none", marker=UNIT_MARKERS[k % len(UNIT_MARKERS)], ms=9, color="#111827",
+                mfc="white" if k >= len(UNIT_MARKERS) else "#111827", zorder=3,
+                label=f"unit {k}: z = {_signed(zk)} → {_signed(vk)}")
+    # lower right: below both curves wherever z > 0.5, so the legend covers neither the curve nor a point
+    ax.legend(fontsize=10, loc="lower right", ncol=1 if len(z) <= 6 else 2, framealpha=0.9)
+    ax.set_xlabel("pre-activation z", fontsize=11)
+    ax.set_ylabel(f"{kind}(z)", fontsize=11)
+    ax.set_ylim(-1.1 if kind == "tanh" else -0.05, 1.1 if kind == "tanh" else 1.05)
+    ax.set_title(name or kind, fontsize=12)
 
 
 def plot_unit_bars(ax: Axes, series: dict[str, np.ndarray], title: str = "", ylim: tuple[float, float] | None = None) -> None:

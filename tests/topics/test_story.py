@@ -39,3 +39,14 @@ def test_story_rejects_unknown_words():
 def test_story_functions_check_their_arguments(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_a_leaky_forget_gate_halves_the_fact_once_per_token_in_between():
+    """Notebook 01 says: ten tokens stand between "Xiaohong" and "she", so f = 0.5 leaves 0.5**10 of the fact."""
+    vocab = story.vocabulary(story.STORY_KEEP)
+    words = story.STORY_KEEP
+    between = words[words.index("Xiaohong") + 1:words.index("she")]
+    leaky = story.run_story(words, vocab, story.story_params(vocab, forget_on_filler=0.0))
+    assert len(between) == 10 and all(story.WORDS.get(w, "filler") == "filler" for w in between)
+    kept_at_she = 1 / (1 + np.exp(-story.OPEN))          # the pronoun keeps the fact with f = sigmoid(OPEN)
+    assert np.isclose(leaky["c"][-1] / leaky["c"][0], 0.5 ** len(between) * kept_at_she, rtol=1e-9)
