@@ -1,4 +1,4 @@
-"""The adding problem (Hochreiter & Schmidhuber, 1997): a task that needs long memory (notebook 04).
+"""The adding problem (after Hochreiter & Schmidhuber, 1997): a task that needs long memory (notebook 04).
 
 Each example is a sequence of T steps with two input channels: a value drawn
 uniformly from [0, 1], and a marker that is 1 at exactly two steps and 0
@@ -6,7 +6,7 @@ elsewhere. The target is the sum of the two marked values. The first marker
 lies in the first half of the sequence, so the model must carry a number
 for at least T/2 steps while ignoring everything else. Always answering the
 mean, 1, scores MSE = Var(u1 + u2) = 2/12 = 1/6 ≈ 0.167. Remembering only
-the second value (at most T/2 steps back) and answering u2 + 1/2 scores
+the second value (fewer than T/2 steps back) and answering u2 + 1/2 scores
 Var(u1) = 1/12 (``second_value_mse``); only a model below that has carried
 the first value across the first marker's distance.
 
@@ -173,7 +173,7 @@ def test_set(T: int, size: int = 1000, task: str = "adding") -> tuple[torch.Tens
 def second_value_mse(x: torch.Tensor, y: torch.Tensor) -> float:
     """MSE of the best answer that knows only the second marked value, u2 + 1/2, on adding data x (N, T, 2), y (N, 1).
 
-    The second marker is at most T/2 steps before the answer; its expected
+    The second marker is fewer than T/2 steps before the answer; its expected
     score is Var(u1) = 1/12 (``SECOND_ONLY_MSE``), half the mean guess's 1/6.
     """
     x, y = as_tensor("x", x, ndim=3), as_tensor("y", y, ndim=2)
