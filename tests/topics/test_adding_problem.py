@@ -89,6 +89,89 @@ def test_cost_table_counts_and_times_every_kind():
     assert all(0 < r["ms_per_step"] < math.inf for r in rows)
 
 
+def test_remembering_only_the_second_value_scores_one_twelfth():
+    x, y = ap.adding_batch(12, 100_000, torch.Generator().manual_seed(2))
+    assert ap.second_value_mse(x, y) == pytest.approx(ap.SECOND_ONLY_MSE, abs=0.002)
+    u1 = y - (x[:, 6:, 0] * x[:, 6:, 1]).sum(dim=1, keepdim=True)          # the first marked value
+    assert ap.second_value_mse(x, y) == pytest.approx(float(((u1 - 0.5) ** 2).mean()), rel=1e-5)
+
+
+def test_sign_accuracy_counts_matching_signs():
+    class Echo(torch.nn.Module):                                  # answers the first input
+        def forward(self, x):
+            return x[:, 0]
+    x, y = ap.first_sign_batch(6, 50, torch.Generator().manual_seed(0))
+    assert ap.sign_accuracy(Echo(), x, y) == 1.0 and ap.sign_accuracy(Echo(), x, -y) == 0.0
+
+
+def test_the_per_step_parts_of_the_input_gradient_add_up_to_autograds():
+    model = ap.train("rnn", T=7, steps=3, batch=4, hidden=5, test_size=8, progress=False).model
+    x, y = ap.test_set(7, 8)
+    model.zero_grad()
+    ((model(x) - y) ** 2).mean().backward()
+    parts = ap._input_gradient_by_step(model, x, y)
+    assert parts.shape == (7, 5, 2)
+    assert torch.allclose(parts.sum(dim=0), model.rnn.weight_ih_l0.grad, atol=1e-6)
+    assert ap.long_range_share(model, x, y, 6) == pytest.approx(
+        float(parts[:1].sum(dim=0).norm() / parts.sum(dim=0).norm()), rel=1e-5)
+
+
+def test_init_sets_the_recurrent_weights():
+    eye = ap.train("rnn", T=4, steps=1, batch=2, hidden=6, test_size=4, lr=1e-8, init="identity",
+                   progress=False).model.rnn
+    assert torch.allclose(eye.weight_hh_l0, torch.eye(6), atol=1e-6)
+    w = ap.train("rnn", T=4, steps=1, batch=2, hidden=6, test_size=4, lr=1e-8, init="orthogonal",
+                 progress=False).model.rnn.weight_hh_l0.detach()
+    assert torch.allclose(w @ w.T, torch.eye(6), atol=1e-5)
+    lstm = ap.train("lstm", T=4, steps=1, batch=2, hidden=3, test_size=4, lr=1e-8, forget_bias=2.0,
+                    progress=False).model.rnn
+    assert torch.allclose(lstm.bias_ih_l0[3:6], torch.full((3,), 2.0), atol=1e-6)
+
+
+def test_robustness_trains_each_setting_with_its_overrides_and_verdicts():
+    rows = ap.robustness((("a", dict(kind="rnn")), ("b", dict(kind="lstm", T=5, lr=3e-3))), T=4, steps=2,
+                         progress=False, batch=4, hidden=3, test_size=8)
+    assert [(label, r.kind, r.T, r.steps) for label, r in rows] == [("a", "rnn", 4, 2), ("b", "lstm", 5, 2)]
+    table = ap.format_robustness(rows).splitlines()
+    assert table[0].split()[:4] == ["setting", "T", "steps", "test"] and table[2].split()[:3] == ["b", "5", "2"]
+    r = rows[0][1]
+    verdicts = [ap.verdict(ap.Result("rnn", 4, 1, "adding", [], mse, 0.0, r.model)) for mse in (0.005, 0.05, 0.09, 0.2)]
+    assert verdicts == ["solved", "partly", "second value only", "no memory"]
+    assert ap.verdict(ap.Result("rnn", 4, 1, "first_sign", [], 0.9, 0.0, r.model)) == "no memory"
+
+
+def test_cost_table_runs_without_onednn_too():
+    rows = ap.cost_table((4,), T=3, batch=2, repeats=1, progress=False, onednn=False)
+    assert [r["kind"] for r in rows] == list(ap.KINDS) and all(r["ms_per_step"] > 0 for r in rows)
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: ap.train("lstm", init="identity"), r"init 'identity' only applies to kind 'rnn', got kind 'lstm'"),
+    (lambda: ap.train("rnn", init="xavier"), r"init must be one of \('default', 'orthogonal', 'identity'\), got 'xavier'"),
+    (lambda: ap.train("rnn", forget_bias=1.0, steps=1), r"forget_bias only applies to kind 'lstm'"),
+    (lambda: ap.second_value_mse(torch.zeros(3, 4, 1), torch.zeros(3, 1)), r"x must have shape \(N, T, 2\)"),
+    (lambda: ap.long_range_share(RecurrentRegressor("rnn", 2, 3), torch.zeros(2, 4, 2), torch.zeros(2, 1), 4),
+     r"distance must be an integer in \[1, 3\], got 4"),
+    (lambda: ap.long_range_share(RecurrentRegressor("gru", 2, 3), torch.zeros(2, 4, 2), torch.zeros(2, 1), 1),
+     r"model must hold one nn.RNN layer, got GRU"),
+    (lambda: ap.robustness(()), r"settings must name at least one"),
+])
+def test_new_functions_refuse_bad_input_by_name(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_robustness_and_tables_refuse_malformed_rows():
+    with pytest.raises(TypeError, match=r"settings\[\] must be a \(label, dict"):
+        ap.robustness((("a", {}),))
+    with pytest.raises(TypeError, match=r"rows\[\] must be a \(label, Result\) pair"):
+        ap.format_robustness([("a", 1)])
+    with pytest.raises(TypeError, match=r"onednn must be True or False, got str 'no'"):
+        ap.cost_table((4,), onednn="no")
+    with pytest.raises(TypeError, match="model must be"):
+        ap.sign_accuracy("model", torch.zeros(2, 3, 1), torch.zeros(2, 1))
+
+
 @pytest.mark.parametrize("call,message", [
     (lambda: ap.adding_batch(1, 4, torch.Generator()), r"T must be an integer >= 2, got 1"),
     (lambda: ap.adding_batch(True, 4, torch.Generator()), "T must be an integer >= 2, got True"),
