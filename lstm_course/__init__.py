@@ -9,8 +9,8 @@ Where code lives (the same rule as README.md, "Where code lives"):
   ``NumpyLSTM`` <-> ``nn.LSTM``).
 - ``classroom/``: the teaching machinery, by role: ``checking`` and
   ``checkers`` (every exercise's checker), ``views`` and ``panels`` (every
-  slider panel; callbacks are plain functions), ``diagram`` and ``plots``
-  (every picture).
+  slider panel; callbacks are plain functions), ``diagram``, ``unrolled``
+  and ``plots`` (every picture; ``fonts/`` holds the CJK subset they use).
 - ``topics/``: one module per notebook theme, holding only its data,
   models, training and measurements: ``story`` and ``memory`` (01),
   ``bptt`` (03), ``gradient_flow`` and ``adding_problem`` (04), ``lstm_api`` and
