@@ -174,3 +174,13 @@ def test_every_data_file_of_the_package_is_declared_for_the_build():
         package = str(path.parent.relative_to(ROOT)).replace("/", ".")
         assert any(fnmatch.fnmatch(path.name, g) for g in declared.get(package, [])), \
             f"{path.relative_to(ROOT)} is not in [tool.setuptools.package-data] {package!r}"
+
+
+def test_no_figure_text_below_10_pt_in_the_notebooks_or_the_package():
+    """Projector legibility: a literal font size under 10 pt anywhere in a notebook or the package is refused."""
+    sources = {p.name: p.read_text() for p in (ROOT / "lstm_course").rglob("*.py")}
+    for path in NOTEBOOKS:
+        sources[path.name] = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    small = [(name, m.group(0)) for name, text in sources.items()
+             for m in re.finditer(r"\b(?:fontsize|labelsize)\s*=\s*(\d+(?:\.\d+)?)\b", text) if float(m.group(1)) < 10]
+    assert not small, small
