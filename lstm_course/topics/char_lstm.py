@@ -174,14 +174,14 @@ def next_char_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 
 @dataclass(frozen=True)
 class CharConfig:
-    """Training settings; the defaults train in a few seconds on a 2-core CPU."""
+    """Training settings; the defaults take 480 Adam steps (1,000 chunks of 100 characters, 30 epochs of 16 mini-batches)."""
 
     hidden: int = 32
-    n_chars: int = 60_000
+    n_chars: int = 100_000
     max_depth: int = 4
     chunk: int = 100
     batch_size: int = 64
-    epochs: int = 12
+    epochs: int = 30
     lr: float = 0.02
     seed: int = 0
 
