@@ -294,7 +294,7 @@ class WhatIfPanel(widgets.VBox):
 
 # ---------------------------------------------------------------- notebook 09
 
-from ..topics.char_lstm import FEATURES, SIGNALS, UnitActivity, correlations, text_features  # noqa: E402
+from ..topics.char_lstm import FEATURES, SIGNALS, UnitActivity, unit_table  # noqa: E402
 from ..validate import check_choice  # noqa: E402
 
 TEXT_VIEW_CHARS = 400   # the most characters one text view shows: more does not fit the page
@@ -307,15 +307,22 @@ def _shade(value: float, signed_scale: bool) -> str:
     return f"rgba({rgb[0]},{rgb[1]},{rgb[2]},{a:.2f})"
 
 
+@functools.lru_cache(maxsize=16)
+def _unit_r(activity: UnitActivity, signal: str) -> dict[str, np.ndarray]:
+    """r of every unit's ``signal`` with each feature, kept for the next move of a slider (activity is hashed by identity)."""
+    return unit_table(activity, signal)
+
+
 def unit_text_view(unit: int, colour_by: str, activity: UnitActivity, start: int = 0, length: int = 240) -> View:
     """The text with each character coloured by one unit's ``colour_by`` (one of ``SIGNALS``), and its gates below.
 
     ``activity`` from ``char_lstm.unit_activity``; characters ``start`` to
-    ``start + length`` (at most ``TEXT_VIEW_CHARS``) are shown. c_t and h_t
+    ``start + length`` (at most ``TEXT_VIEW_CHARS``) are shown, and the unit's four gates
+    and tanh(c_t) are drawn over them. c_t and h_t
     are scaled by the unit's largest |value| over the whole text (red below
     0, blue above); the gates i_t, f_t, o_t run from 0 (white) to 1 (blue),
     g_t from -1 to 1. The read-out gives the unit's r with each feature of
-    the text (``char_lstm.unit_table``) over the whole text.
+    the text over the whole text (computed once per activity and signal).
     """
     check_instance("activity", activity, UnitActivity, "a UnitActivity (from char_lstm.unit_activity)")
     T, H = activity.c.shape
@@ -332,24 +339,22 @@ def unit_text_view(unit: int, colour_by: str, activity: UnitActivity, start: int
         glyph = "↵" if ch == "\n" else html.escape(ch)
         spans.append(f"<span style='background:{_shade(float(v), signed_scale)}'>{glyph}</span>"
                      + ("<br>" if ch == "\n" else ""))
-    r = {name: float(correlations(activity.signal(colour_by)[:, [unit]], f)[0])
-         for name, f in text_features(activity.text).items()}
+    r = {name: float(table[unit]) for name, table in _unit_r(activity, colour_by).items()}
     text_html = ("<div class='lstm-unit-text' style='font-family:monospace;white-space:pre;line-height:1.5;"
                  f"max-width:720px;overflow-x:auto'>{''.join(spans)}</div>")
     rows = [(f"r with {name}", f"unit {unit}'s {colour_by}, all {T} characters", r[name]) for name in FEATURES]
     steps = np.arange(start, stop)
-    with panel_figure("unit_text_view", (7.5, 3.4), margins=(0.7, 0.5, 0.15, 0.35)) as fig:
-        top, bottom = fig.subplots(2, 1, sharex=True)
+    with panel_figure("unit_text_view", (7.5, 2.6), margins=(0.5, 0.5, 0.15, 0.35)) as fig:
+        ax = fig.add_subplot()
         for k, (name, colour) in enumerate(zip(("i_t", "f_t", "g_t", "o_t"), ("#16a34a", "#dc2626", "#9ca3af", "#7c3aed"))):
-            top.plot(steps, activity.gates[start:stop, k, unit], color=colour, lw=1, label=name)
-        top.set_ylim(-1.05, 1.05)
-        top.legend(loc="lower left", ncol=4, fontsize=MIN_FONT_PT)
-        top.set_title(f"unit {unit}: gates and state over characters {start} to {stop - 1}")
-        bottom.plot(steps, activity.c[start:stop, unit], color=POS, lw=1.2, label="c_t")
-        bottom.plot(steps, activity.h[start:stop, unit], color="black", lw=1, label="h_t")
-        bottom.axhline(0, color=LINE, lw=0.8)
-        bottom.legend(loc="lower left", ncol=2, fontsize=MIN_FONT_PT)
-        bottom.set_xlabel("character")
+            ax.plot(steps, activity.gates[start:stop, k, unit], color=colour, lw=1, label=name)
+        ax.plot(steps, np.tanh(activity.c[start:stop, unit]), color="black", lw=1.5, label="tanh(c_t)")
+        ax.set_ylim(-1.05, 1.05)
+        ax.set_yticks((-1, 0, 1))
+        ax.set_xlim(start, max(stop - 1, start + 1))
+        ax.set_xlabel("character")
+        ax.legend(loc="lower left", ncol=5, fontsize=MIN_FONT_PT)
+        ax.set_title(f"unit {unit}: gates and tanh(c_t), characters {start} to {stop - 1}")
         png = figure_png(fig)
     values = {"unit": unit, "start": start, "stop": stop, **{f"r_{name}": r[name] for name in FEATURES}}
     return View(png, readout_table(rows) + text_html, values)

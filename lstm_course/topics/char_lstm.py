@@ -241,9 +241,12 @@ def train(config: CharConfig = CharConfig(), progress: bool = True) -> CharResul
 
 # ---------------------------------------------------------------- what the units do
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class UnitActivity:
-    """Every unit's signals over a text, after reading each character: c and h (T, H), gates (T, 4, H) in (i, f, g, o)."""
+    """Every unit's signals over a text, after reading each character: c and h (T, H), gates (T, 4, H) in (i, f, g, o).
+
+    Compared and hashed by identity (its arrays are not hashable), so a view may cache what it computed from one.
+    """
 
     text: str
     c: np.ndarray
