@@ -27,6 +27,7 @@ Networks", 2016); ``ender_accuracy`` measures where the counting breaks.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -342,3 +343,34 @@ def ender_accuracy(model: CharLSTM, text: str) -> dict[str, dict[int, tuple[floa
     says_round = prob[:, round_] > prob[:, square]
     return {"count": _by_depth(says_end == (nxt == newline), asked, depth),
             "kind": _by_depth(says_round == (nxt == round_), closes, depth)}
+
+
+# ---------------------------------------------------------------- over seeds
+
+UNREADABLE_R = 0.3    # a unit whose |r| with every feature stays below this has no readable role here
+
+
+def measure(model: CharLSTM, probe: str, deep: str) -> dict[str, float]:
+    """One trained model's figures: the best |r| of c_t with each feature, the units below ``UNREADABLE_R``
+    with all of them, and the count accuracy (``ender_accuracy``) at depth 0 and at its worst depth on ``deep``."""
+    check_instance("model", model, CharLSTM, "a CharLSTM")
+    table = unit_table(unit_activity(model, probe))
+    count = {d: a for d, (a, _) in ender_accuracy(model, deep)["count"].items()}
+    worst = min(count, key=count.get)
+    strongest = np.max(np.abs(np.stack(list(table.values()))), axis=0)
+    return {**{f"r_{name}": abs(r) for name, (_, r) in best_units(table).items()},
+            "unreadable": int(np.sum(strongest < UNREADABLE_R)), "count_0": count.get(0, float("nan")),
+            "worst_depth": worst, "worst_count": count[worst]}
+
+
+def seed_rows(seeds: tuple[int, ...], probe: str, deep: str, config: CharConfig = CharConfig(),
+              progress: bool = True) -> list[dict[str, float]]:
+    """Train ``config`` once per seed and ``measure`` each model: one row per seed, with its training seconds."""
+    check_instance("seeds", seeds, (tuple, list), "a tuple of seeds")
+    seeds = [check_int("seeds[k]", s, 0, SEED_MAX) for s in seeds]
+    check_instance("config", config, CharConfig, "a CharConfig")
+    rows = []
+    for seed in tqdm(seeds, desc="seeds", unit="seed", disable=not check_bool("progress", progress)):
+        result = train(dataclasses.replace(config, seed=seed), progress=False)
+        rows.append({"seed": seed, **measure(result.model, probe, deep), "seconds": result.seconds})
+    return rows

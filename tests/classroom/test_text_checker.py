@@ -2,8 +2,12 @@
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from lstm_course.classroom.checkers import NESTING_PROBE, check_nesting_depth
+from lstm_course.classroom.checking import CheckResult
 from lstm_course.topics.char_lstm import nesting_depth
 
 
@@ -72,3 +76,22 @@ def test_every_slip_differs_on_the_probe():
 def test_a_non_function_is_refused_by_name():
     with pytest.raises(TypeError, match="fn"):
         check_nesting_depth("nesting_depth")
+
+
+answers = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.complex_numbers(),
+    st.text(max_size=30), st.lists(st.one_of(st.integers(-3, 3), st.text(max_size=2)), max_size=30),
+    hnp.arrays(dtype=st.one_of(hnp.floating_dtypes(), hnp.integer_dtypes(), hnp.complex_number_dtypes(),
+                               hnp.boolean_dtypes(), hnp.unicode_string_dtypes(max_len=2)),
+               shape=st.sampled_from([(), (len(NESTING_PROBE),), (len(NESTING_PROBE), 1), (3,)])))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers)
+def test_whatever_the_function_returns_the_verdict_says_what_is_wrong(answer):
+    result = check_nesting_depth(lambda text: answer)
+    assert isinstance(result, CheckResult)
+    if result.passed:                                       # only the right answer, drawn by chance, may pass
+        assert np.array_equal(np.asarray(answer, dtype=float), nesting_depth(NESTING_PROBE))
+    else:
+        assert result.problems and "could not grade" not in str(result), str(result)

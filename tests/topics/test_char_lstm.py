@@ -88,3 +88,15 @@ def test_any_text_gets_depths_or_a_clear_error(text):
         assert cl.nesting_depth(text).shape == (len(text),)
     else:
         assert_clear(lambda: cl.nesting_depth(text), "text")
+
+
+def test_seed_rows_measure_each_seed_and_repeat():
+    probe, deep = cl.make_text(400, seed=1), cl.make_text(600, max_depth=6, seed=2)
+    rows = cl.seed_rows((3, 4), probe, deep, TINY, progress=False)
+    assert [row["seed"] for row in rows] == [3, 4]
+    again = cl.seed_rows((3,), probe, deep, TINY, progress=False)[0]
+    assert {k: v for k, v in again.items() if k != "seconds"} == {k: v for k, v in rows[0].items() if k != "seconds"}
+    assert all(0 <= row[f"r_{name}"] <= 1 for row in rows for name in cl.FEATURES)
+    assert 0 <= rows[0]["unreadable"] <= TINY.hidden
+    assert_clear(lambda: cl.seed_rows((-1,), probe, deep), "seeds")
+    assert_clear(lambda: cl.seed_rows(3, probe, deep), "seeds")
