@@ -254,6 +254,20 @@ class UnitActivity:
     h: np.ndarray
     gates: np.ndarray
 
+    def __post_init__(self):
+        check_text("text", self.text)
+        T = len(self.text)
+        c, h = as_array("c", self.c, 2), as_array("h", self.h, 2)
+        gates = as_array("gates", self.gates, 3)
+        H = c.shape[1]
+        for name, arr, shape in (("c", c, (T, H)), ("h", h, (T, H)), ("gates", gates, (T, 4, H))):
+            if arr.shape != shape or H == 0:
+                raise ValueError(f"{name} must have shape {shape} (one row per character of text, H >= 1 units), "
+                                 f"got {arr.shape}")
+        object.__setattr__(self, "c", c)
+        object.__setattr__(self, "h", h)
+        object.__setattr__(self, "gates", gates)
+
     def signal(self, name: str) -> np.ndarray:
         """One of ``SIGNALS`` ('c_t', 'h_t', 'i_t', 'f_t', 'g_t', 'o_t') for every unit: (T, H)."""
         if name not in SIGNALS:

@@ -100,3 +100,13 @@ def test_seed_rows_measure_each_seed_and_repeat():
     assert 0 <= rows[0]["unreadable"] <= TINY.hidden
     assert_clear(lambda: cl.seed_rows((-1,), probe, deep), "seeds")
     assert_clear(lambda: cl.seed_rows(3, probe, deep), "seeds")
+
+
+def test_a_unit_activity_of_the_wrong_shape_is_refused_by_name():
+    ones = np.ones((3, 2))
+    assert cl.UnitActivity("(a)", ones, ones, np.ones((3, 4, 2))).c.shape == (3, 2)
+    assert_clear(lambda: cl.UnitActivity("(a)", np.ones((4, 2)), ones, np.ones((3, 4, 2))), "c")
+    assert_clear(lambda: cl.UnitActivity("(a)", ones, ones, np.ones((3, 3, 2))), "gates")
+    assert_clear(lambda: cl.UnitActivity("(a)", ones, np.full((3, 2), np.nan), np.ones((3, 4, 2))), "h")
+    assert_clear(lambda: cl.UnitActivity("{a}", ones, ones, np.ones((3, 4, 2))), "text")
+    assert_clear(lambda: cl.UnitActivity("(a)", ones, ones, np.ones((3, 4, 2))).signal("x_t"), "name")
