@@ -294,6 +294,8 @@ class WhatIfPanel(widgets.VBox):
 
 # ---------------------------------------------------------------- notebook 09
 
+import weakref  # noqa: E402
+
 from ..topics.char_lstm import FEATURES, SIGNALS, UnitActivity, unit_table  # noqa: E402
 from ..validate import check_choice  # noqa: E402
 
@@ -307,10 +309,15 @@ def _shade(value: float, signed_scale: bool) -> str:
     return f"rgba({rgb[0]},{rgb[1]},{rgb[2]},{a:.2f})"
 
 
-@functools.lru_cache(maxsize=16)
+_UNIT_R: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # activity -> {signal: {feature: (H,) r}}
+
+
 def _unit_r(activity: UnitActivity, signal: str) -> dict[str, np.ndarray]:
-    """r of every unit's ``signal`` with each feature, kept for the next move of a slider (activity is hashed by identity)."""
-    return unit_table(activity, signal)
+    """r of every unit's ``signal`` with each feature, kept while the activity lives (for the next slider move)."""
+    tables = _UNIT_R.setdefault(activity, {})
+    if signal not in tables:
+        tables[signal] = unit_table(activity, signal)
+    return tables[signal]
 
 
 def unit_text_view(unit: int, colour_by: str, activity: UnitActivity, start: int = 0, length: int = 240) -> View:

@@ -74,3 +74,17 @@ def test_bad_input_is_refused_by_name():
     assert_clear(lambda: panels.unit_text_view(0, "c_t", act, length=0), "length")
     assert_clear(lambda: panels.unit_text_view(0, "c_t", act, length=panels.TEXT_VIEW_CHARS + 1), "length")
     assert_clear(lambda: panels.unit_text_view(1.5, "c_t", act), "unit")
+
+
+def test_the_r_kept_between_moves_follows_the_signal_and_goes_with_the_activity():
+    import gc
+
+    act = activity()
+    for signal in ("c_t", "f_t", "c_t"):
+        view = panels.unit_text_view(0, signal, act)
+        assert view.values["r_depth"] == pytest.approx(cl.unit_table(act, signal)["depth"][0])
+    assert act in panels._UNIT_R
+    kept = len(panels._UNIT_R)          # other tests' panels (alive in ipywidgets' registry) keep theirs
+    del act, view
+    gc.collect()
+    assert len(panels._UNIT_R) == kept - 1
