@@ -635,3 +635,64 @@ def check_windows(fn: Callable, verdict: Verdict) -> CheckResult:
     if not verdict.problems and not np.array_equal(X, X_ref):
         verdict.add(f"windows: X[k] should be steps k .. k+2, e.g. X[0] = [0, 1, 2], got {_steps(X[0])}")
     return verdict.result()
+
+
+# ---------------------------------------------------------------- notebook 09
+
+from ..topics.char_lstm import QUOTE, nesting_depth  # noqa: E402
+
+NESTING_PROBE = '(a+["x(y"*b])\n[z]-"]"*(x)\n'   # both kinds of bracket, brackets in quotes, two lines
+
+
+def _depth_counting(text: str, opening: str = "([", closing: str = ")]", quotes: bool = True,
+                    closes: bool = True, quote_ends: bool = True) -> np.ndarray:
+    """Depth after each character, counted with one of the learner's usual slips (the keyword that is off)."""
+    out, d, quoted = np.zeros(len(text)), 0, False
+    for t, ch in enumerate(text):
+        if ch == QUOTE and quotes:
+            quoted = (not quoted) if quote_ends else True
+        elif not quoted and ch in opening:
+            d += 1
+        elif not quoted and ch in closing and closes:
+            d -= 1
+        out[t] = d
+    return out
+
+
+@checker("nesting depth of every character", "fn")
+def check_nesting_depth(fn: Callable, verdict: Verdict) -> CheckResult:
+    """Check the learner's ``fn(text) -> (len(text),)`` depths against ``char_lstm.nesting_depth``.
+
+    One probe text holds round and square brackets, brackets inside string
+    literals and two lines; each usual slip gives a different answer on it,
+    so a wrong answer is named by the slip it matches.
+    """
+    text = NESTING_PROBE
+    want = nesting_depth(text)
+    got = verdict.ask(fn, (text,), {"the depths": (len(text),)},
+                      f"an array of {len(text)} depths, one per character of the text")
+    if got is None:
+        return verdict.result()
+    got = got["the depths"]
+    if np.array_equal(got, want):
+        return verdict.result()
+    slips = [
+        (np.concatenate([[0.0], want[:-1]]), "off by one: you gave the depth before each character; count it after "
+                                             "reading the character, so '(' itself is at depth 1 and ')' at the depth outside"),
+        (want + 1, "your depths are all 1 too high: the depth is 0 before the first character and on a line's end"),
+        (-want, "opening and closing are swapped: '(' and '[' add 1, ')' and ']' subtract 1"),
+        (_depth_counting(text, quotes=False), "you counted the brackets inside string literals: between two '\"' "
+                                              "a bracket is text, not nesting"),
+        (_depth_counting(text, quote_ends=False), "a second '\"' must end the string: after a closing quote, "
+                                                  "brackets count again"),
+        (_depth_counting(text, "(", ")"), "you counted only round brackets: '[' and ']' nest too"),
+        (_depth_counting(text, "[", "]"), "you counted only square brackets: '(' and ')' nest too"),
+        (_depth_counting(text, closes=False), "your depth never goes down: a closing bracket ')' or ']' "
+                                              "subtracts 1"),
+    ]
+    for wrong, message in slips:
+        if np.array_equal(got, wrong):
+            return verdict.fail(message)
+    t = int(np.argmax(got != want))
+    return verdict.fail(f"at character {t} ({text[t]!r} in {text[max(0, t - 6):t + 1]!r}) your depth is {got[t]:g}, "
+                        f"expected {want[t]:g}; the depths should be {_steps(want)}")

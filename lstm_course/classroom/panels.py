@@ -290,3 +290,78 @@ class WhatIfPanel(widgets.VBox):
         self.bar.value = self.bar.max
         self.image.value, self.readout.value = self.last.png, self.last.html
         return self.last
+
+
+# ---------------------------------------------------------------- notebook 09
+
+import weakref  # noqa: E402
+
+from ..topics.char_lstm import FEATURES, SIGNALS, UnitActivity, unit_table  # noqa: E402
+from ..validate import check_choice  # noqa: E402
+
+TEXT_VIEW_CHARS = 400   # the most characters one text view shows: more does not fit the page
+
+
+def _shade(value: float, signed_scale: bool) -> str:
+    """A CSS background for a value in [-1, 1] (signed: red below 0, blue above) or [0, 1] (blue)."""
+    a = min(abs(value), 1.0)
+    rgb = (180, 35, 24) if signed_scale and value < 0 else (29, 78, 216)
+    return f"rgba({rgb[0]},{rgb[1]},{rgb[2]},{a:.2f})"
+
+
+_UNIT_R: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # activity -> {signal: {feature: (H,) r}}
+
+
+def _unit_r(activity: UnitActivity, signal: str) -> dict[str, np.ndarray]:
+    """r of every unit's ``signal`` with each feature, kept while the activity lives (for the next slider move)."""
+    tables = _UNIT_R.setdefault(activity, {})
+    if signal not in tables:
+        tables[signal] = unit_table(activity, signal)
+    return tables[signal]
+
+
+def unit_text_view(unit: int, colour_by: str, activity: UnitActivity, start: int = 0, length: int = 240) -> View:
+    """The text with each character coloured by one unit's ``colour_by`` (one of ``SIGNALS``), and its gates below.
+
+    ``activity`` from ``char_lstm.unit_activity``; characters ``start`` to
+    ``start + length`` (at most ``TEXT_VIEW_CHARS``) are shown, and the unit's four gates
+    and tanh(c_t) are drawn over them. c_t and h_t
+    are scaled by the unit's largest |value| over the whole text (red below
+    0, blue above); the gates i_t, f_t, o_t run from 0 (white) to 1 (blue),
+    g_t from -1 to 1. The read-out gives the unit's r with each feature of
+    the text over the whole text (computed once per activity and signal).
+    """
+    check_instance("activity", activity, UnitActivity, "a UnitActivity (from char_lstm.unit_activity)")
+    T, H = activity.c.shape
+    unit = check_int("unit", unit, 0, H - 1)
+    values_all = activity.signal(check_choice("colour_by", colour_by, SIGNALS))[:, unit]
+    start = check_int("start", start, 0, T - 1)
+    length = check_int("length", length, 1, TEXT_VIEW_CHARS)
+    stop = min(T, start + length)
+    signed_scale = colour_by in ("c_t", "h_t", "g_t")
+    scale = float(np.max(np.abs(values_all))) if colour_by in ("c_t", "h_t") else 1.0
+    shown_values = values_all[start:stop] / (scale or 1.0)
+    spans = []
+    for ch, v in zip(activity.text[start:stop], shown_values):
+        glyph = "↵" if ch == "\n" else html.escape(ch)
+        spans.append(f"<span style='background:{_shade(float(v), signed_scale)}'>{glyph}</span>"
+                     + ("<br>" if ch == "\n" else ""))
+    r = {name: float(table[unit]) for name, table in _unit_r(activity, colour_by).items()}
+    text_html = ("<div class='lstm-unit-text' style='font-family:monospace;white-space:pre;line-height:1.5;"
+                 f"max-width:720px;overflow-x:auto'>{''.join(spans)}</div>")
+    rows = [(f"r with {name}", f"unit {unit}'s {colour_by}, all {T} characters", r[name]) for name in FEATURES]
+    steps = np.arange(start, stop)
+    with panel_figure("unit_text_view", (7.5, 2.6), margins=(0.5, 0.5, 0.15, 0.35)) as fig:
+        ax = fig.add_subplot()
+        for k, (name, colour) in enumerate(zip(("i_t", "f_t", "g_t", "o_t"), ("#16a34a", "#dc2626", "#9ca3af", "#7c3aed"))):
+            ax.plot(steps, activity.gates[start:stop, k, unit], color=colour, lw=1, label=name)
+        ax.plot(steps, np.tanh(activity.c[start:stop, unit]), color="black", lw=1.5, label="tanh(c_t)")
+        ax.set_ylim(-1.05, 1.05)
+        ax.set_yticks((-1, 0, 1))
+        ax.set_xlim(start, max(stop - 1, start + 1))
+        ax.set_xlabel("character")
+        ax.legend(loc="lower left", ncol=5, fontsize=MIN_FONT_PT)
+        ax.set_title(f"unit {unit}: gates and tanh(c_t), characters {start} to {stop - 1}")
+        png = figure_png(fig)
+    values = {"unit": unit, "start": start, "stop": stop, **{f"r_{name}": r[name] for name in FEATURES}}
+    return View(png, readout_table(rows) + text_html, values)
