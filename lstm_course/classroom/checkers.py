@@ -26,6 +26,7 @@ from ..lstm.activations import sigmoid
 from ..lstm.cell import lstm_cell_backward, lstm_cell_forward
 from ..lstm.sequence import sequence_forward
 from ..topics.bidirectional import summary
+from ..topics.char_lstm import QUOTE, nesting_depth
 from ..topics.gradient_flow import constant_forget_ratio
 from ..topics.sine import make_windows
 from .checking import LOW_TOL, TOL, CheckResult, Verdict, checker, close, gap, show, tolerance
@@ -638,8 +639,6 @@ def check_windows(fn: Callable, verdict: Verdict) -> CheckResult:
 
 
 # ---------------------------------------------------------------- notebook 09
-
-from ..topics.char_lstm import QUOTE, nesting_depth  # noqa: E402
 
 NESTING_PROBE = '(a+["x(y"*b])\n[z]-"]"*(x)\n'   # both kinds of bracket, brackets in quotes, two lines
 

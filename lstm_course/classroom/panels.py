@@ -12,11 +12,13 @@ from __future__ import annotations
 import functools
 import html
 import math
+import weakref
 
 import ipywidgets as widgets
 import numpy as np
 
 from ..lstm.activations import sigmoid
+from ..topics.char_lstm import FEATURES, SIGNALS, UnitActivity, unit_table
 from ..topics.gradient_flow import Flow, gradient_flow
 from ..topics.lstm_api import SHAPE_NAMES, run_shapes, shape_rule
 from ..topics.memory import half_life, pulse, run_scalar_cell
@@ -34,7 +36,7 @@ from ..topics.sine import (
     train_course,
 )
 from ..torchkit import pick_device
-from ..validate import check_callable, check_in_range, check_instance, check_int
+from ..validate import check_callable, check_choice, check_in_range, check_instance, check_int
 from .diagram import GATE, LINE, NEG, POS, draw_cell
 from .plots import MAX_DRAWN_LAYERS, draw_layers, plot_flows, plot_forecasts
 from .views import MIN_FONT_PT, LivePanel, View, figure_png, panel_figure, readout_table, signed
@@ -293,11 +295,6 @@ class WhatIfPanel(widgets.VBox):
 
 
 # ---------------------------------------------------------------- notebook 09
-
-import weakref  # noqa: E402
-
-from ..topics.char_lstm import FEATURES, SIGNALS, UnitActivity, unit_table  # noqa: E402
-from ..validate import check_choice  # noqa: E402
 
 TEXT_VIEW_CHARS = 400   # the most characters one text view shows: more does not fit the page
 

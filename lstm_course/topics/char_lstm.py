@@ -27,6 +27,7 @@ Networks", 2016); ``ender_accuracy`` measures where the counting breaks.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import time
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..lstm.sequence import sequence_forward
+from ..interop import numpy_lstm_from_torch
 from ..torchkit import make_recurrent, predict, seed_everything, train_epoch
 from ..validate import (
     SEED_MAX,
@@ -280,17 +281,15 @@ class UnitActivity:
 
 
 def unit_activity(model: CharLSTM, text: str) -> UnitActivity:
-    """Run the model's LSTM layer over ``text`` from a zero state with the NumPy ``sequence_forward`` (float64)."""
+    """Run the model's LSTM layer over ``text`` from a zero state as the course's ``NumpyLSTM`` (float64)."""
     check_instance("model", model, CharLSTM, "a CharLSTM")
     text = check_text("text", text)
-    rnn = model.rnn
-    W_ih, W_hh, b_ih, b_hh = (p.detach().cpu().double().numpy()
-                              for p in (rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0))
-    H = rnn.hidden_size
-    x = np.eye(len(ALPHABET))[encode(text)][:, None, :]                 # (T, 1, V) one-hot, batch of one
-    zero = np.zeros((1, H))
-    _, cache = sequence_forward(x, zero, zero, W_ih, W_hh, b_ih + b_hh)
-    return UnitActivity(text, cache.c[1:, 0].copy(), cache.h[1:, 0].copy(), cache.gates[:, :, 0].copy())
+    net = numpy_lstm_from_torch(copy.deepcopy(model.rnn).cpu().double())   # the same weights, in NumPy
+    x = np.eye(len(ALPHABET))[encode(text)][None]                          # (1, T, V) one-hot, batch of one
+    net(x if net.batch_first else x.transpose(1, 0, 2))
+    trace = {name: values[:, 0] for name, values in net.trace().items()}   # (T, H) each
+    gates = np.stack([trace[name] for name in ("i_t", "f_t", "g_t", "o_t")], axis=1)   # (T, 4, H)
+    return UnitActivity(text, trace["c_t"].copy(), trace["h_t"].copy(), gates)
 
 
 def correlations(signals, feature) -> np.ndarray:
