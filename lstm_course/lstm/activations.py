@@ -16,14 +16,14 @@ import numpy as np
 
 from ..validate import as_real_array
 
-_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+_F64, _F32 = np.dtype(np.float64), np.dtype(np.float32)   # NumPy keeps one object per native dtype
 
 
 def _real(z, out: np.ndarray | None) -> np.ndarray:
     """z as a float array (fast path for the loop's own arrays); ``out``, when given, must fit z."""
-    if type(z) is not np.ndarray or z.dtype not in _FLOATS:
+    if type(z) is not np.ndarray or (z.dtype is not _F64 and z.dtype is not _F32):   # identity: the cheapest test
         z = as_real_array("z", z)
-    if out is not None and (type(out) is not np.ndarray or out.shape != z.shape or out.dtype != z.dtype):
+    if out is not None and (type(out) is not np.ndarray or out.shape != z.shape or out.dtype is not z.dtype):
         raise ValueError(f"out must be a {z.dtype} array of z's shape {z.shape}, got "
                          f"{type(out).__name__} {getattr(out, 'dtype', '')} {getattr(out, 'shape', '')}".rstrip())
     return z

@@ -109,16 +109,27 @@ def _activate(z: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray,
 
     Returns i_t, f_t, g_t, o_t (..., H), views into ``out`` (or a new array).
     """
-    return _gates(*split_gates(z), out=split_gates(np.empty_like(z) if out is None else out))
+    split_gates(z)                                   # checks z
+    out = np.empty_like(z) if out is None else out
+    return _gates(_gate_major(z), out=_gate_major(out))
 
 
-def _gates(z_i, z_f, z_g, z_o, out) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _gate_major(z: np.ndarray) -> np.ndarray:
+    """A view of stacked pre-activations (..., 4H) as (4, ..., H): ``_gate_major(z)[k]`` is gate k's block."""
+    return np.moveaxis(z.reshape(*z.shape[:-1], 4, z.shape[-1] // 4), -2, 0)
+
+
+def _gates(z: np.ndarray, out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """i_t = sigmoid(z_i), f_t = sigmoid(z_f), g_t = tanh(z_g), o_t = sigmoid(z_o): the one home of this line.
 
-    ``out`` is four arrays of the blocks' shape to write into (they may be the blocks themselves).
+    z (4, ..., H) the pre-activations stacked gate by gate in torch's order; ``out`` an array of z's
+    shape to write into (it may be z itself). i and f are neighbours in that order, so one sigmoid call
+    covers both. Returns i_t, f_t, g_t, o_t, views into ``out``.
     """
-    i_t, f_t, g_t, o_t = out
-    return sigmoid(z_i, out=i_t), sigmoid(z_f, out=f_t), tanh(z_g, out=g_t), sigmoid(z_o, out=o_t)
+    sigmoid(z[:2], out=out[:2])     # i_t, f_t
+    tanh(z[2], out=out[2])          # g_t
+    sigmoid(z[3], out=out[3])       # o_t
+    return out[0], out[1], out[2], out[3]
 
 
 def cell_from_gates(i_t, f_t, g_t, o_t, c_prev) -> tuple[np.ndarray, np.ndarray]:

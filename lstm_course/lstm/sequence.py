@@ -61,20 +61,30 @@ def sequence_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, W_ih: np.nda
     H, P = W_hh.shape[0] // 4, W_hh.shape[1]
     # The four gates are kept gate by gate: gates[t] is (4, B, H) and gates[t, 0] is i_t, one contiguous
     # (B, H) block, so each activation below runs on contiguous memory, not on a column slice of (B, 4H).
-    gates = (x @ W_ih.T + b).reshape(T, B, 4, H).transpose(0, 2, 1, 3).copy()   # every step's input part, (T, 4, B, H)
-    W_hh_gates = W_hh.reshape(4, H, P).transpose(0, 2, 1).copy()                 # one (P, H) matrix per gate
+    # Every step's input part at once, W_ih x_t + b, written straight into that layout: x (T, 1, B, D) times
+    # one (D, H) matrix per gate gives (T, 4, B, H) with no transposed copy of a (T, B, 4H) product.
+    gates = np.matmul(x[:, None], _per_gate(W_ih))
+    gates += b.reshape(4, 1, H)
+    W_hh_gates = _per_gate(W_hh)                         # (4, P, H)
     h = np.empty((T + 1, B, P), dtype=x.dtype)
     c = np.empty((T + 1, B, H), dtype=x.dtype)
     m = h[1:] if W_hr is None else np.empty((T, B, H), dtype=x.dtype)   # no projection: h_t is m_t itself
     z_h = np.empty((4, B, H), dtype=x.dtype)            # W_hh h_{t-1}, gate by gate, reused every step
     h[0], c[0] = h0, c0
     for t in range(T):
-        gates[t] += np.matmul(h[t], W_hh_gates, out=z_h)  # z_t = W_ih x_t + b + W_hh h_{t-1}, (4, B, H)
-        i_t, f_t, g_t, o_t = _gates(*gates[t], out=gates[t])  # (B, H) each, in place: the cache keeps them
+        z_t = gates[t]                                  # a view: what is written into it stays in the cache
+        z_t += np.matmul(h[t], W_hh_gates, out=z_h)     # z_t = W_ih x_t + b + W_hh h_{t-1}, (4, B, H)
+        i_t, f_t, g_t, o_t = _gates(z_t, out=z_t)       # (B, H) each, activated in place
         _cell_update(i_t, f_t, g_t, o_t, c[t], c_out=c[t + 1], m_out=m[t])
         if W_hr is not None:
             h[t + 1] = project(m[t], W_hr)
     return h[1:], SequenceCache(x, gates, h, c, m)
+
+
+def _per_gate(W: np.ndarray) -> np.ndarray:
+    """A stacked weight (4H, F) as one (F, H) matrix per gate, (4, F, H), contiguous: ``v @ W[k]`` is gate k's part."""
+    four_H, F = W.shape
+    return W.reshape(4, four_H // 4, F).transpose(0, 2, 1).copy()
 
 
 def _check_projection(W_hr, H: int | None = None):
