@@ -74,26 +74,37 @@ def gate_from_inputs_view(x_t: float, h_prev: float, w_x: float, w_h: float, b: 
     z = sum(terms.values())
     gate = float(sigmoid(z))
     bars = list(terms.values()) + [z]
-    with panel_figure("gate_from_inputs_view", (7.5, 3.2), margins=(1.25, 0.55, 0.15, 0.35)) as fig:
-        ax_terms, ax_sig = fig.subplots(1, 2, width_ratios=[1, 1.6], gridspec_kw={"wspace": 0.3})
+    with panel_figure("gate_from_inputs_view", (7.5, 3.2), margins=(1.25, 0.55, 0.15, 0.35), keep=True) as fig:
+        if not fig.axes:
+            _gate_from_inputs_axes(fig, list(terms) + ["z"])
+        ax_terms, ax_sig = fig.axes
         # the cell diagram's colours: blue a positive value, red a negative one, amber a gate
-        ax_terms.barh(list(terms) + ["z"], bars, color=[POS if v >= 0 else NEG for v in bars],
-                      alpha=0.55, edgecolor=[LINE] * 3 + ["black"], linewidth=[0.5] * 3 + [2.0])
-        ax_terms.invert_yaxis()
-        ax_terms.axvline(0, color="#6b7280", lw=0.8)
+        for bar, v in zip(ax_terms.patches, bars):
+            bar.set_width(v)
+            bar.set_facecolor(POS if v >= 0 else NEG)
         span = 1.1 * max(1.0, *(abs(v) for v in bars))
         ax_terms.set_xlim(-span, span)                     # zero in the middle: the signs read at a glance
-        ax_terms.set_title("pre-activation z, term by term")
-        ax_sig.plot(_Z_GRID, sigmoid(_Z_GRID), color="#6b7280", lw=2)
-        ax_sig.scatter([max(-10.0, min(10.0, z))], [gate], s=80, color=GATE, zorder=3)
-        ax_sig.axhline(0.5, color="#d1d5db", lw=0.8, ls="--")
-        ax_sig.set_xlim(-10.5, 10.5)
-        ax_sig.set_ylim(-0.05, 1.05)
+        ax_sig.collections[0].set_offsets([[max(-10.0, min(10.0, z)), gate]])
         ax_sig.set_title(f"gate = sigmoid(z) = {gate:.3f}")
-        ax_sig.set_xlabel("z")
         png = figure_png(fig)
     rows = [(name, "", v) for name, v in terms.items()] + [("z", "sum of the terms", z), ("gate", "sigmoid(z)", gate)]
     return View(png, readout_table(rows), {**terms, "z": z, "gate": gate})
+
+
+def _gate_from_inputs_axes(fig, labels: list[str]) -> None:
+    """``gate_from_inputs_view``'s two axes, built once: the bars of z's terms and the sigmoid curve with its dot."""
+    ax_terms, ax_sig = fig.subplots(1, 2, width_ratios=[1, 1.6], gridspec_kw={"wspace": 0.3})
+    ax_terms.barh(labels, [0.0] * len(labels), alpha=0.55, edgecolor=[LINE] * (len(labels) - 1) + ["black"],
+                  linewidth=[0.5] * (len(labels) - 1) + [2.0])
+    ax_terms.invert_yaxis()
+    ax_terms.axvline(0, color="#6b7280", lw=0.8)
+    ax_terms.set_title("pre-activation z, term by term")
+    ax_sig.plot(_Z_GRID, sigmoid(_Z_GRID), color="#6b7280", lw=2)
+    ax_sig.scatter([0.0], [0.5], s=80, color=GATE, zorder=3)
+    ax_sig.axhline(0.5, color="#d1d5db", lw=0.8, ls="--")
+    ax_sig.set_xlim(-10.5, 10.5)
+    ax_sig.set_ylim(-0.05, 1.05)
+    ax_sig.set_xlabel("z")
 
 
 MEMORY_VIEW_STEPS = 1000   # one marker per step: a longer picture draws slowly and shows only a flat line

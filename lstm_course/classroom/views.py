@@ -29,7 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from ..validate import check_callable, check_in_range, check_instance, check_int
+from ..validate import check_bool, check_callable, check_in_range, check_instance, check_int
 
 PANEL_DPI = 96     # a CSS inch: a figure's points are the points the page shows (the image is shown at its own size)
 MIN_FONT_PT = 10   # no text smaller than this in a panel's figure, at the size shown: legible on a projector
@@ -67,7 +67,8 @@ _FIGURES_LOCK = threading.Lock()
 
 @contextmanager
 def panel_figure(name: str, figsize: tuple[float, float],
-                 margins: tuple[float, float, float, float] = (0.8, 0.6, 0.2, 0.4)) -> Iterator[Figure]:
+                 margins: tuple[float, float, float, float] = (0.8, 0.6, 0.2, 0.4),
+                 keep: bool = False) -> Iterator[Figure]:
     """The Figure kept for the view ``name``, cleared and sized ``figsize`` (inches), for one call's drawing.
 
     Use as ``with panel_figure("memory_view", (7, 3)) as fig: ...`` and render
@@ -77,8 +78,15 @@ def panel_figure(name: str, figsize: tuple[float, float],
     for tick labels and titles). Fixed margins, not a layout engine: tight
     and constrained layouts measure every text before drawing, which
     doubles the time of a draw.
+
+    With ``keep=True`` the figure is cleared only the first time: a view that
+    builds its axes once (``if not fig.axes: ...``) and then only moves its
+    artists saves what dominates a small figure's time, making axes and ticks.
+    Such a view must set every artist it shows on every call, so that its
+    picture depends on its arguments alone.
     """
     check_instance("name", name, str)
+    check_bool("keep", keep)
     for arg, value in (("figsize", figsize), ("margins", margins)):
         check_instance(arg, value, tuple, "a tuple of inches")
     if len(figsize) != 2 or len(margins) != 4:
@@ -94,10 +102,11 @@ def panel_figure(name: str, figsize: tuple[float, float],
             _FIGURES[name] = fig, threading.Lock()
         fig, lock = _FIGURES[name]
     with lock:
-        fig.clear()
-        fig.set_size_inches(width, height)
-        fig.subplots_adjust(left=left / width, bottom=bottom / height, right=1 - right / width,
-                            top=1 - top / height)
+        if not (keep and fig.axes):
+            fig.clear()
+            fig.set_size_inches(width, height)
+            fig.subplots_adjust(left=left / width, bottom=bottom / height, right=1 - right / width,
+                                top=1 - top / height)
         yield fig
 
 

@@ -387,9 +387,18 @@ def test_the_panels_show_zero_as_zero():
     assert "-0.0000" not in view.html and "data-name='w_x·x_t'>0.0000<" in view.html
 
 
-def _enter(name="v", figsize=(2.0, 1.0), margins=(0.1, 0.1, 0.1, 0.1)):
-    with views.panel_figure(name, figsize, margins):
+def _enter(name="v", figsize=(2.0, 1.0), margins=(0.1, 0.1, 0.1, 0.1), keep=False):
+    with views.panel_figure(name, figsize, margins, keep=keep):
         pass
+
+
+def test_panel_figure_keep_clears_only_an_empty_figure():
+    with views.panel_figure("test-keep", (3.0, 2.0)) as fig:
+        first = fig.add_subplot()
+    with views.panel_figure("test-keep", (3.0, 2.0), keep=True) as fig:
+        assert fig.axes == [first]               # kept: the view moves its artists instead of building them again
+    with views.panel_figure("test-keep", (3.0, 2.0)) as fig:
+        assert fig.axes == []                    # the default clears
 
 
 @pytest.mark.parametrize("call, name", [
@@ -399,6 +408,7 @@ def _enter(name="v", figsize=(2.0, 1.0), margins=(0.1, 0.1, 0.1, 0.1)):
     (lambda: _enter(figsize=(0.0, 1.0)), "figsize[0]"),
     (lambda: _enter(margins=(0.1, 0.1, 0.1)), "margins"),
     (lambda: _enter(margins=(0.1, 0.9, 0.1, 0.1)), "margins[1]"),
+    (lambda: _enter(keep="yes"), "keep"),
     (lambda: views.signed("1"), "value"),
     (lambda: views.signed(float("nan")), "value"),
     (lambda: views.signed(1.0, digits=-1), "digits"),
