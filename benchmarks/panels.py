@@ -24,6 +24,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from lstm_course.classroom import panels  # noqa: E402
+from lstm_course.topics import char_lstm as cl  # noqa: E402
 from lstm_course.torchkit import cpu_model  # noqa: E402
 
 
@@ -51,12 +52,25 @@ def cases(n: int) -> list[tuple[str, float, list]]:
         # the T slider: each LSTM curve is new (a bias nobody slides to); RNN and GRU curves of a T seen before are kept
         ("gradient_flow_view T sweep (04)", 250, [dict(T=int(v), forget_bias=0.25 + k / 1000)
                                                   for k, v in enumerate(sweep(10, 300, n).round(-1))]),
+        # notebook 09's unit slider over one trained model's activity (trained once, below, in a few seconds)
+        ("unit_text_view (09)", 50, [dict(unit=int(v), colour_by="c_t") for v in sweep(0, 31, n)]),
     ]
 
 
+def unit_text_view(**kwargs):
+    """``panels.unit_text_view`` over notebook 09's model and probe text, built on the first call."""
+    if not _ACTIVITY:
+        config = cl.CharConfig()
+        model = cl.train(config, progress=False).model
+        _ACTIVITY.append(cl.unit_activity(model, cl.make_text(20_000, config.max_depth, seed=10_000)))
+    return panels.unit_text_view(activity=_ACTIVITY[0], **kwargs)
+
+
+_ACTIVITY: list = []
 VIEWS = {"gate_values_view": panels.gate_values_view, "gate_from_inputs_view": panels.gate_from_inputs_view,
          "memory_view": panels.memory_view, "noise_view": panels.noise_view,
-         "shape_explorer_view": panels.shape_explorer_view, "gradient_flow_view": panels.gradient_flow_view}
+         "shape_explorer_view": panels.shape_explorer_view, "gradient_flow_view": panels.gradient_flow_view,
+         "unit_text_view": unit_text_view}
 
 
 def main() -> None:

@@ -72,6 +72,22 @@ def test_readme_lists_every_notebook_in_order():
     assert sorted(set(listed)) == [p.name for p in NOTEBOOKS]
 
 
+def test_notebook_00_lists_every_other_notebook_in_order():
+    first = nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4).cells[0].source
+    listed = re.findall(r"\]\((\d\d_[\w]+\.ipynb)\)", first)
+    assert listed == [p.name for p in NOTEBOOKS if not p.name.startswith("00_")]
+
+
+def test_every_section_heading_starts_its_own_cell():
+    """A "## " heading opens a markdown cell: the section re-run test, and a teacher, find sections by it."""
+    for path in NOTEBOOKS:
+        for k, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.cell_type == "markdown":
+                outside_code = re.sub(r"```.*?```", "", cell.source, flags=re.S)
+                late = [line for line in outside_code.splitlines()[1:] if line.startswith("## ")]
+                assert not late, f"{path.name} cell {k}: heading {late[0]!r} inside a cell; split the cell there"
+
+
 def test_notebooks_are_numbered_and_structured():
     numbers = [p.name[:2] for p in NOTEBOOKS]
     assert numbers[:2] == ["00", "01"] and len(set(numbers)) == len(numbers)
