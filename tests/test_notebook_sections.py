@@ -64,10 +64,7 @@ def _kernel_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, id=p.stem, marks=[pytest.mark.slow_sections] if p.stem in SLOW else [])
-    for p in NOTEBOOKS])
-def test_every_section_reruns_after_run_all(path, request):
+def _reruns_every_section(path: Path, request) -> None:
     markexpr = request.config.getoption("markexpr", "")
     if path.stem in SLOW and markexpr and "slow_sections" not in markexpr:
         pytest.skip("re-runs a notebook that trains models: CI runs it (make test BROWSER=1, no -m); "
@@ -95,3 +92,20 @@ def test_every_section_reruns_after_run_all(path, request):
         rerun = time.perf_counter() - start - run_all
     print(f"{path.name}: Run All {run_all:.1f} s, sections re-run {rerun:.1f} s")
     assert not failures, f"{path.name}, after Run All, re-running a section fails:\n" + "\n".join(failures)
+
+
+def _sections_test_class(path: Path) -> type:
+    """One test class per notebook: pytest-xdist's ``--dist loadscope`` sends each class to a free worker,
+    so the notebooks' re-runs spread over the workers instead of queueing on one (they are the longest tests)."""
+    def test_every_section_reruns_after_run_all(self, request):
+        _reruns_every_section(path, request)
+
+    if path.stem in SLOW:
+        test_every_section_reruns_after_run_all = pytest.mark.slow_sections(test_every_section_reruns_after_run_all)
+    return type(f"TestSections_{path.stem}", (), {"test_every_section_reruns_after_run_all":
+                                                  test_every_section_reruns_after_run_all})
+
+
+for _path in NOTEBOOKS:
+    _cls = _sections_test_class(_path)
+    globals()[_cls.__name__] = _cls
