@@ -286,9 +286,9 @@ class NumpyLSTM:
         projection h_t is (T, B, proj_size) and m_t = o_t * tanh(c_t)
         (T, B, H), the cell output before the projection, is added.
         """
+        self.cell_params(layer, direction)  # checks layer and direction, before anything else
         if self._last is None:
             raise RuntimeError("trace needs a forward pass first: call net(x)")
-        self.cell_params(layer, direction)  # checks layer and direction
         cache = self._last.caches[layer * self.num_directions + direction]
         unbatched = self._last.unbatched
         values = dict(zip(("i_t", "f_t", "g_t", "o_t"), cache.gates.transpose(1, 0, 2, 3)))

@@ -7,6 +7,8 @@ must return a CheckResult that did not pass, whose problems say what was wrong, 
 the answer (not from the last-resort net in ``checking.checker``), and never raise.
 """
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -118,7 +120,15 @@ def test_any_exception_is_reported_never_raised(check, exc):
         raise exc
     result = check(learner)
     assert_graded(result)
-    assert f"your function raised {type(exc).__name__}: " in result.problems[0]
+    # "raised ValueError: <its text>", or for a shape error the hint "raised ValueError. Its shapes do not fit: ..."
+    assert re.search(rf"your function raised {type(exc).__name__}[:.] ", result.problems[0]), result.problems[0]
+
+
+def test_a_shape_error_gets_the_shapes_hint():
+    def learner(*args):
+        raise ValueError("operands could not be broadcast together")
+    result = check_cell_step(learner)
+    assert not result.passed and "your function raised ValueError. Its shapes do not fit" in result.problems[0]
 
 
 @pytest.mark.parametrize("check", CHECKERS, ids=lambda c: c.__name__)

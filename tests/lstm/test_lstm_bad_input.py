@@ -255,8 +255,9 @@ def test_numpy_lstm_messages_quoted_in_the_issue():
     assert assert_clear(lambda: NumpyLSTM(3, 2, dtype=torch.float32), "dtype") == \
         "dtype must be np.float64 or np.float32, got torch.float32"
     net = NumpyLSTM(3, 2, seed=0)
-    net(np.zeros((4, 3)))
-    assert assert_clear(lambda: net.trace(layer=0.5), "layer") == "layer must be an integer in [0, 0], got 0.5"
+    for _ in range(2):   # before a forward pass (the issue's example) and after one
+        assert assert_clear(lambda: net.trace(layer=0.5), "layer") == "layer must be an integer in [0, 0], got 0.5"
+        net(np.zeros((4, 3)))
     assert assert_clear(lambda: net(np.zeros((4, 3)) + 7j), "x") == "x must hold real numbers, got complex dtype complex128"
     assert_clear(lambda: NumpyLSTM(4096, 4096, num_layers=2), "parameters")
 
