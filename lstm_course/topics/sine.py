@@ -17,6 +17,13 @@ noisy and the clean series, beside the persistence baseline ("tomorrow
 equals today") and the noise floor sigma^2, and a free-running forecast of
 the 200 test points from the last training window.
 
+Beside them, the baselines any forecaster tries first, fitted in NumPy
+(``baseline_forecasts``, judged by ``judge``): persistence; the best
+one-value linear predictor; least-squares and ridge autoregressions
+(``fit_ar``) whose window and penalty are chosen by rolling-origin
+cross-validation over the training part alone (``choose_by_cv``); and the
+limit, least squares of ``A sin + B cos`` at the known frequency.
+
 Run ``python -m lstm_course.topics.sine --help`` for the command line.
 """
 
@@ -91,22 +98,24 @@ def _check_window(window, length: int) -> int:
     return window
 
 
-def make_windows(series, window: int) -> tuple[np.ndarray, np.ndarray]:
+def make_windows(series, window: int, dtype: type = np.float32) -> tuple[np.ndarray, np.ndarray]:
     """Every window of ``window`` values and the value right after it.
 
-    series (T,) -> X (T - window, window, 1), y (T - window, 1), float32,
-    with ``X[k] = series[k : k + window]`` and ``y[k] = series[k + window]``:
+    series (T,) -> X (T - window, window, 1), y (T - window, 1), float32
+    (torch's default; the linear baselines ask for float64), with
+    ``X[k] = series[k : k + window]`` and ``y[k] = series[k + window]``:
     no window contains its own target or anything later.
     """
     series = as_array("series", series, ndim=1)
     window = _check_window(window, len(series))
+    check_choice("dtype", dtype, (np.float32, np.float64))
     X = np.lib.stride_tricks.sliding_window_view(series[:-1], window)
     y = series[window:]
-    return X[..., None].astype(np.float32), y[:, None].astype(np.float32)
+    return X[..., None].astype(dtype), y[:, None].astype(dtype)
 
 
 def windows_for_targets(series, window: int, start: int, stop: int,
-                        name: str = "split") -> tuple[np.ndarray, np.ndarray]:
+                        name: str = "split", dtype: type = np.float32) -> tuple[np.ndarray, np.ndarray]:
     """Windows whose targets are ``series[start:stop]``, each input the ``window`` values just before.
 
     Returns X (stop - start, window, 1), y (stop - start, 1). Raises
@@ -120,7 +129,7 @@ def windows_for_targets(series, window: int, start: int, stop: int,
     if start < window:
         raise ValueError(f"the {name} split's first target (index {start}) needs {window} values before it; "
                          f"use a window of at most {start}")
-    return make_windows(series[start - window:stop], window)
+    return make_windows(series[start - window:stop], window, dtype)
 
 
 @dataclass(frozen=True)
@@ -157,8 +166,11 @@ def make_splits(series, window: int, train_size: int = TRAIN_SIZE, val_size: int
 
 # ---------------------------------------------------------------- model and training
 
-def make_model(hidden: int = 64, forget_bias: float | None = None) -> RecurrentRegressor:
+def make_model(hidden: int = 64, forget_bias: float | None = None, highway: int = 0) -> RecurrentRegressor:
     """``nn.LSTM(1, hidden)`` and a linear head on the last step: (batch, steps, 1) -> (batch, 1).
+
+    ``highway = k > 0`` adds the linear autoregression on the last k values
+    beside it (``RecurrentRegressor``'s LSTNet switch); 0 is the plain LSTM.
 
     The toolkit's ``RecurrentRegressor``. ``forget_bias`` (if given) *sets*
     the forget gates' bias (rows H:2H of torch's i, f, g, o order, in
@@ -169,7 +181,7 @@ def make_model(hidden: int = 64, forget_bias: float | None = None) -> RecurrentR
     if forget_bias is not None:
         forget_bias = check_real("forget_bias", forget_bias, -100.0, 100.0)
     return RecurrentRegressor("lstm", input_size=1, hidden=check_int("hidden", hidden, 1, 4096),
-                              forget_bias=forget_bias)
+                              forget_bias=forget_bias, highway=check_int("highway", highway, 0, 10_000))
 
 
 @dataclass(frozen=True)
@@ -186,11 +198,13 @@ class CourseConfig:
     patience: int = 25
     val_size: int = 100
     seed: int = 0
+    highway: int = 0            # k > 0: a linear autoregression on the last k values beside the LSTM (LSTNet)
 
     def __post_init__(self):
         for name, high in (("window", 10_000), ("hidden", 4096), ("batch_size", 100_000), ("max_epochs", 10_000),
                            ("patience", 10_000), ("val_size", 100_000)):
             check_int(name, getattr(self, name), 1, high)
+        check_int("highway", self.highway, 0, self.window)
         check_real("forget_bias", self.forget_bias, -100.0, 100.0)
         check_in_range("lr", self.lr, 1e-8, 1.0)
         check_in_range("lr_decay", self.lr_decay, 1e-3, 1.0)
@@ -274,7 +288,7 @@ def train_course(noisy, config: CourseConfig = CourseConfig(), device: str = "au
     splits = make_splits(noisy, config.window, train_size, config.val_size)
     dev = pick_device(device)
     seed_everything(config.seed, dev)
-    model = make_model(config.hidden, config.forget_bias).to(dev)
+    model = make_model(config.hidden, config.forget_bias, config.highway).to(dev)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     schedule = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=config.lr_decay)
     shuffle = torch.Generator().manual_seed(config.seed)
@@ -383,6 +397,12 @@ def evaluate(model: nn.Module, noisy, clean, window: int, train_size: int = TRAI
     X, y = windows_for_targets(noisy, window, train_size, len(noisy), "test")
     pred = predict_next(model, X)
     free = free_run(model, noisy[train_size - window:train_size], len(noisy) - train_size)
+    return _judge(pred, free, noisy, clean, train_size, noise)
+
+
+def _judge(pred: np.ndarray, free: np.ndarray, noisy: np.ndarray, clean: np.ndarray, train_size: int,
+           noise: float) -> Evaluation:
+    """The figures of one-step predictions ``pred`` and a free run ``free``, each (T - train_size,), on checked data."""
     test_clean = clean[train_size:]
     return Evaluation(pred, free,
                       mse_next_noisy=float(np.mean((pred - noisy[train_size:]) ** 2)),
@@ -393,19 +413,278 @@ def evaluate(model: nn.Module, noisy, clean, window: int, train_size: int = TRAI
                       freerun_rmse_clean=float(np.sqrt(np.mean((free - test_clean) ** 2))))
 
 
+# ---------------------------------------------------------------- the linear baselines and the known-form limit
+
+RIDGE_WINDOWS = (5, 10, 20, 30, 40, 60, 80, 100, 150, 200, 300)   # the windows w the validation chooses among
+RIDGE_LAMBDAS = (0.1, 1.0, 10.0, 100.0, 1000.0)          # and the ridge penalties (0 is least squares)
+CV_FOLDS = 4          # rolling-origin folds over the training part
+CV_FOLD_SIZE = 100    # targets in each fold: with 800 training values, folds [400, 500), ..., [700, 800)
+OMEGA = 100 / (N_POINTS - 1)   # the article's sine advances 100/999 radians per step: a period of 62.8 steps
+
+
+@dataclass(frozen=True)
+class LinearAR:
+    """A linear autoregression: ``y_t = b + sum_j a_j y_(t-w+j)``, j = 0..w-1, the oldest value first.
+
+    ``coef`` (w,), ``intercept`` b, and the ridge penalty ``lam`` it was fitted with (0: least squares).
+    """
+
+    coef: np.ndarray
+    intercept: float
+    lam: float
+
+    @property
+    def window(self) -> int:
+        return len(self.coef)
+
+    @property
+    def parameters(self) -> int:
+        return len(self.coef) + 1
+
+    def predict(self, series, start: int, stop: int) -> np.ndarray:
+        """One-step predictions of ``series[start:stop]``, each from the w values just before it: (stop - start,)."""
+        X, _ = windows_for_targets(series, self.window, start, stop, "predicted", np.float64)
+        return X[..., 0] @ self.coef + self.intercept
+
+    def free_run(self, history, steps: int) -> np.ndarray:
+        """``steps`` values forecast from the last w of ``history`` (at least w,), each fed back: (steps,)."""
+        history = as_array("history", history, ndim=1)
+        steps = check_int("steps", steps, 1, 100_000)
+        w = self.window
+        if len(history) < w:
+            raise ValueError(f"history must hold at least window = {w} values, got {len(history)}")
+        values = np.concatenate([history[-w:], np.zeros(steps)])
+        for k in range(steps):
+            values[w + k] = values[k:k + w] @ self.coef + self.intercept
+        return values[w:]
+
+
+def fit_ar(series, window: int, lam: float = 0.0, start: int | None = None, stop: int | None = None) -> LinearAR:
+    """Least squares (``lam`` = 0) or ridge fit of ``LinearAR`` to the targets ``series[start:stop]``.
+
+    Minimises ``sum_t (y_t - b - a . window_t)^2 + lam |a|^2`` (the intercept b is
+    not penalised) over the targets t in [start, stop), default [window, T):
+    the normal equations ``(A^T A + lam P) beta = A^T y``, A the windows with a
+    column of ones, P the identity without the intercept's 1; with lam = 0 and
+    no more targets than weights, NumPy's least squares (the minimum-norm solution).
+    """
+    series = as_array("series", series, ndim=1)
+    window = _check_window(window, len(series))
+    lam = check_real("lam", lam, 0.0, 1e12)
+    start = window if start is None else check_int("start", start, window, len(series) - 1)
+    stop = len(series) if stop is None else check_int("stop", stop, start + 1, len(series))
+    X, y = windows_for_targets(series, window, start, stop, "fitted", np.float64)
+    A = np.c_[X[..., 0], np.ones(len(X))]                     # (n, w + 1): the windows and a 1
+    if lam == 0 and len(A) <= window + 1:
+        beta = np.linalg.lstsq(A, y[:, 0], rcond=None)[0]
+    else:
+        P = np.diag(np.r_[np.ones(window), 0.0])               # penalise a, not b
+        beta = np.linalg.solve(A.T @ A + lam * P, A.T @ y[:, 0])
+    return LinearAR(beta[:-1], float(beta[-1]), lam)
+
+
+def rolling_origin_folds(n: int, folds: int = CV_FOLDS, fold_size: int = CV_FOLD_SIZE) -> list[tuple[int, int]]:
+    """The last ``folds`` blocks of ``fold_size`` targets of a training part of ``n`` values, oldest first.
+
+    Each fold ``(start, stop)`` is fitted on the targets before ``start`` and
+    scored on ``[start, stop)``: every fold forecasts forward in time, as the
+    model will be used, and the last fold ends at ``n``.
+    """
+    n = check_int("n", n, 2, 10**9)
+    folds, fold_size = check_int("folds", folds, 1, 1000), check_int("fold_size", fold_size, 1, 10**9)
+    if folds * fold_size >= n:
+        raise ValueError(f"folds * fold_size ({folds} * {fold_size}) must be less than n ({n}), so that the "
+                         "first fold has values to fit on")
+    return [(n - (folds - k) * fold_size, n - (folds - k - 1) * fold_size) for k in range(folds)]
+
+
+FitPredict = Callable[[np.ndarray, int], np.ndarray]
+
+
+def cross_validate(train_series, fit_predict: FitPredict, folds: int = CV_FOLDS,
+                   fold_size: int = CV_FOLD_SIZE) -> np.ndarray:
+    """Rolling-origin cross-validation over ``train_series`` (n,) alone: the MSE of each fold, (folds,).
+
+    For each fold (start, stop) of ``rolling_origin_folds``,
+    ``fit_predict(train_series[:stop], start)`` must fit on the targets before
+    ``start`` only and return its one-step predictions of ``[start, stop)``.
+    Nothing after ``train_series`` exists here: the test part cannot leak in.
+    """
+    series = as_array("train_series", train_series, ndim=1)
+    check_callable("fit_predict", fit_predict)
+    folds, fold_size = check_int("folds", folds, 1, 1000), check_int("fold_size", fold_size, 1, 10**9)
+    if len(series) <= folds * fold_size:
+        raise ValueError(f"train_series has {len(series)} values, too few for {folds} folds of {fold_size} "
+                         "targets and values before them to fit on")
+    scores = []
+    for start, stop in rolling_origin_folds(len(series), folds, fold_size):
+        pred = as_array("fit_predict's predictions", fit_predict(series[:stop].copy(), start), ndim=1)
+        if pred.shape != (stop - start,):
+            raise ValueError(f"fit_predict must return one prediction per target of [{start}, {stop}), shape "
+                             f"({stop - start},), got {pred.shape}")
+        scores.append(float(np.mean((pred - series[start:stop]) ** 2)))
+    return np.array(scores)
+
+
+def choose_by_cv(train_series, candidates: dict, folds: int = CV_FOLDS,
+                 fold_size: int = CV_FOLD_SIZE) -> tuple[object, dict]:
+    """The candidate with the lowest mean rolling-origin MSE: ``(best key, {key: (folds,) fold MSEs})``.
+
+    ``candidates`` maps a setting (any key) to its ``fit_predict`` (see ``cross_validate``).
+    """
+    check_instance("candidates", candidates, dict, "a dict of setting -> fit_predict function")
+    if not candidates:
+        raise ValueError("candidates must hold at least one setting to choose from")
+    scores = {key: cross_validate(train_series, fn, folds, fold_size) for key, fn in candidates.items()}
+    return min(scores, key=lambda key: scores[key].mean()), scores
+
+
+def _ar_candidate(window: int, lam: float) -> FitPredict:
+    return lambda series, start: fit_ar(series, window, lam, window, start).predict(series, start, len(series))
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A forecaster's output on the test part: ``pred_next`` and ``free`` (T - train_size,), and its cost."""
+
+    approach: str
+    parameters: int
+    seconds: float              # fitting time, choosing the settings included
+    settings: dict
+    pred_next: np.ndarray       # one-step predictions, each from the true history
+    free: np.ndarray            # free run from the end of the training part
+
+
+def _series_and_split(noisy, train_size: int) -> tuple[np.ndarray, int]:
+    noisy = as_array("noisy", noisy, ndim=1)
+    if len(noisy) < 3:
+        raise ValueError(f"noisy needs at least 3 values (a training part and a test part), got {len(noisy)}")
+    return noisy, check_int("train_size", train_size, 2, len(noisy) - 1)
+
+
+def persistence_forecast(noisy, train_size: int = TRAIN_SIZE) -> Forecast:
+    """"The next value equals this one": ``y_t-1`` for each test target; run free, the last training value forever."""
+    noisy, train_size = _series_and_split(noisy, train_size)
+    n_test = len(noisy) - train_size
+    return Forecast("persistence", 0, 0.0, {}, noisy[train_size - 1:-1].copy(), np.full(n_test, noisy[train_size - 1]))
+
+
+def ar_forecast(noisy, train_size: int = TRAIN_SIZE, windows=RIDGE_WINDOWS, lambdas=(0.0,),
+                folds: int = CV_FOLDS, fold_size: int = CV_FOLD_SIZE) -> Forecast:
+    """A linear autoregression with (w, lam) chosen by rolling-origin CV on ``noisy[:train_size]``, refitted on it.
+
+    ``lambdas = (0.0,)`` is least squares (only w chosen); ``windows = (1,)``,
+    ``lambdas = (0.0,)`` the best one-value linear predictor. ``settings``
+    holds the choice, its cross-validated MSE and every candidate's.
+    """
+    noisy, train_size = _series_and_split(noisy, train_size)
+    windows, lambdas = _grid("windows", windows), _grid("lambdas", lambdas)
+    for w in windows:
+        check_int("windows", w, 1, train_size - 1)
+    for lam in lambdas:
+        check_real("lambdas", lam, 0.0, 1e12)
+    start = time.perf_counter()
+    train = noisy[:train_size]            # all that the choice and the fit ever see
+    if len(windows) * len(lambdas) > 1:
+        best, scores = choose_by_cv(train, {(w, lam): _ar_candidate(w, lam) for w in windows for lam in lambdas},
+                                    folds, fold_size)
+    else:
+        best, scores = (windows[0], lambdas[0]), {}
+    model = fit_ar(train, *best)
+    seconds = time.perf_counter() - start
+    name = "one-value" if windows == (1,) else "least-squares AR" if lambdas == (0.0,) else "ridge AR"
+    settings = {"window": best[0], "lam": best[1], "coef": model.coef, "intercept": model.intercept,
+                "cv_mse": {key: float(v.mean()) for key, v in scores.items()}}
+    return Forecast(name, model.parameters, seconds, settings, model.predict(noisy, train_size, len(noisy)),
+                    model.free_run(train, len(noisy) - train_size))
+
+
+def _grid(name: str, values) -> tuple:
+    check_instance(name, values, (tuple, list), "a tuple of candidate values")
+    if not values:
+        raise ValueError(f"{name} must hold at least one candidate")
+    return tuple(values)
+
+
+def one_value_forecast(noisy, train_size: int = TRAIN_SIZE) -> Forecast:
+    """The best one-value linear predictor ``y_t = a y_(t-1) + b``, least squares on the training part."""
+    return ar_forecast(noisy, train_size, windows=(1,), lambdas=(0.0,))
+
+
+def known_form_forecast(noisy, train_size: int = TRAIN_SIZE, omega: float = OMEGA) -> Forecast:
+    """The limit: least squares of ``A sin(omega t) + B cos(omega t)`` on every value before each target.
+
+    It is told the form and the frequency, and is left to estimate only the
+    amplitude and phase (A, B). One-step: for each test target t, the fit on
+    ``noisy[:t]``; free run: the fit on the training part, carried on. The
+    normal equations of every prefix come from one cumulative sum.
+    """
+    noisy, train_size = _series_and_split(noisy, train_size)
+    omega = check_real("omega", omega, 1e-9, math.pi)
+    start = time.perf_counter()
+    t = np.arange(len(noisy))
+    B = np.c_[np.sin(omega * t), np.cos(omega * t)]                        # (T, 2)
+    gram = np.cumsum(B[:, :, None] * B[:, None, :], axis=0)               # (T, 2, 2): sum over s <= t of B_s B_s^T
+    right = np.cumsum(B * noisy[:, None], axis=0)                          # (T, 2): sum over s <= t of B_s y_s
+    idx = np.arange(train_size - 1, len(noisy) - 1)                        # fit on s <= t - 1 for target t
+    AB = np.linalg.solve(gram[idx], right[idx][..., None])[..., 0]        # (n_test, 2)
+    pred = np.sum(B[train_size:] * AB, axis=1)
+    free = B[train_size:] @ AB[0]                                          # the training part's fit, carried on
+    return Forecast("known form", 2, time.perf_counter() - start, {"A": AB[0, 0], "B": AB[0, 1], "omega": omega},
+                    pred, free)
+
+
+def baseline_forecasts(noisy, train_size: int = TRAIN_SIZE, windows=RIDGE_WINDOWS,
+                       lambdas=RIDGE_LAMBDAS) -> dict[str, Forecast]:
+    """Every baseline and the limit on one series: persistence, one-value, least-squares AR, ridge AR, known form."""
+    return {f.approach: f for f in (persistence_forecast(noisy, train_size), one_value_forecast(noisy, train_size),
+                                    ar_forecast(noisy, train_size, windows, (0.0,)),
+                                    ar_forecast(noisy, train_size, windows, lambdas),
+                                    known_form_forecast(noisy, train_size))}
+
+
+def judge(forecast: Forecast, noisy, clean, train_size: int = TRAIN_SIZE, noise: float = NOISE) -> Evaluation:
+    """``evaluate`` for a ``Forecast``: the same figures, from its predictions."""
+    check_instance("forecast", forecast, Forecast, "a sine.Forecast")
+    noisy, clean = as_array("noisy", noisy, ndim=1), as_array("clean", clean, ndim=1)
+    if noisy.shape != clean.shape:
+        raise ValueError(f"noisy and clean must have the same shape, got {noisy.shape} and {clean.shape}")
+    train_size = check_int("train_size", train_size, 1, len(noisy) - 1)
+    n_test = len(noisy) - train_size
+    if forecast.pred_next.shape != (n_test,) or forecast.free.shape != (n_test,):
+        raise ValueError(f"forecast must cover the test part, {n_test} values (T - train_size), got "
+                         f"{forecast.pred_next.shape} and {forecast.free.shape}")
+    return _judge(forecast.pred_next, forecast.free, noisy, clean, train_size, check_in_range("noise", noise, 0.0, 10.0))
+
+
+BASELINES = {"persistence": persistence_forecast, "one-value": one_value_forecast,
+             "least-squares": lambda noisy: ar_forecast(noisy, lambdas=(0.0,)),
+             "ridge": lambda noisy: ar_forecast(noisy, lambdas=RIDGE_LAMBDAS), "known-form": known_form_forecast}
+APPROACHES = ("source", "course") + tuple(BASELINES)
+
+
 def run(approach: str = "course", epochs: int | None = None, device: str = "auto",
         progress: bool = True) -> dict[str, float | str | int]:
-    """Train one approach on the article's data and return the benchmark row (see ``ROW_KEYS``)."""
-    check_choice("approach", approach, ("course", "source"))
+    """Fit one approach on the article's data and return the benchmark row (see ``ROW_KEYS``).
+
+    The baselines (``BASELINES``) fit on the CPU in NumPy and train no epochs (0).
+    """
+    check_choice("approach", approach, APPROACHES)
     noisy, clean = article_data()
-    if approach == "course":
-        config = CourseConfig() if epochs is None else CourseConfig(max_epochs=check_int("epochs", epochs, 1, 10_000))
-        result = train_course(noisy, config, device, progress)
+    if approach in BASELINES:
+        forecast = BASELINES[approach](noisy)
+        ev = judge(forecast, noisy, clean)
+        device, epochs_run, seconds = "cpu", 0, forecast.seconds
     else:
-        result = train_source(noisy[:TRAIN_SIZE], epochs, device=device, progress=progress)
-    ev = evaluate(result.model, noisy, clean, result.window)
-    return {"approach": approach, "device": result.device, "epochs": len(result.train_losses),
-            "train_seconds": round(result.seconds, 2), "mse_next_noisy": ev.mse_next_noisy,
+        if approach == "course":
+            config = CourseConfig() if epochs is None else CourseConfig(max_epochs=check_int("epochs", epochs, 1, 10_000))
+            result = train_course(noisy, config, device, progress)
+        else:
+            result = train_source(noisy[:TRAIN_SIZE], epochs, device=device, progress=progress)
+        ev = evaluate(result.model, noisy, clean, result.window)
+        device, epochs_run, seconds = result.device, len(result.train_losses), result.seconds
+    return {"approach": approach, "device": device, "epochs": epochs_run,
+            "train_seconds": round(seconds, 4), "mse_next_noisy": ev.mse_next_noisy,
             "mse_next_clean": ev.mse_next_clean, "mse_persistence": ev.mse_persistence,
             "freerun_rmse_clean": ev.freerun_rmse_clean}
 
@@ -427,13 +706,25 @@ def _check_row(name: str, row) -> dict:
 
 
 def compare_ratios(source: dict, course: dict) -> dict[str, float]:
-    """How many times slower and worse the source approach is than the course's."""
+    """How many times slower and worse the first row (``source``) is than the second (``course``)."""
     _check_row("source", source)
     _check_row("course", course)
     for key in RATIO_KEYS:
         check_real(f"source[{key!r}]", source[key], 0.0)
         check_real(f"course[{key!r}]", course[key], 1e-300)
     return {key: source[key] / course[key] for key in RATIO_KEYS}
+
+
+def ratios_over(rows: list[dict], reference: str) -> dict[str, dict[str, float]]:
+    """Every row's ``compare_ratios`` over the row whose approach is ``reference``: {approach: {key: ratio}}."""
+    check_instance("rows", rows, (list, tuple), "a list of benchmark rows (dicts)")
+    for k, row in enumerate(rows):
+        _check_row(f"rows[{k}]", row)
+    found = [row for row in rows if row["approach"] == reference]
+    if not found:
+        raise ValueError(f"reference must be the approach of one of the rows {[r['approach'] for r in rows]}, "
+                         f"got {reference!r}")
+    return {row["approach"]: compare_ratios(row, found[0]) for row in rows}
 
 
 def format_rows(rows: list[dict]) -> str:
@@ -443,7 +734,7 @@ def format_rows(rows: list[dict]) -> str:
         _check_row(f"rows[{k}]", row)
     lines = ["  ".join(f"{k:>18}" for k in ROW_KEYS)]
     for row in rows:
-        lines.append("  ".join(f"{row[k]:>18.5f}" if isinstance(row[k], float) else f"{row[k]:>18}"
+        lines.append("  ".join(f"{row[k]:>18.5g}" if isinstance(row[k], float) else f"{row[k]:>18}"
                                for k in ROW_KEYS))
     return "\n".join(lines)
 
@@ -469,12 +760,16 @@ def _positive_int(text: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     """``python -m lstm_course.topics.sine``: train, evaluate, print a row (or ``--json``, or ``--compare``)."""
     parser = argparse.ArgumentParser(prog="python -m lstm_course.topics.sine", description=__doc__.split("\n")[0])
-    parser.add_argument("--approach", choices=("course", "source"), default="course")
+    parser.add_argument("--approach", choices=APPROACHES, default="course",
+                        help="source: the article's; course: the course's LSTM; the rest are the baselines "
+                             "(NumPy, settings chosen by rolling-origin cross-validation on the training part)")
     parser.add_argument("--epochs", type=_positive_int, default=None,
                         help="source: epochs (default 100, the article's); course: the early-stopping cap (default 100)")
     parser.add_argument("--device", choices=DEVICES, default="auto")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--compare", action="store_true", help="run both approaches and print the ratios")
+    parser.add_argument("--compare", action="store_true",
+                        help="run every approach (the source's 100 epochs take about 2 minutes) and print the "
+                             "ratios of each row over the ridge AR's and of the source's over the course's")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     parser.add_argument("--threads", type=_positive_int, default=1,
                         help="CPU threads for torch (default 1: these small models run fastest on one)")
@@ -484,15 +779,20 @@ def main(argv: list[str] | None = None) -> int:
         kind = pick_device(args.device).type
     except ValueError as exc:
         parser.error(str(exc))
-    approaches = ("source", "course") if args.compare else (args.approach,)
+    approaches = APPROACHES if args.compare else (args.approach,)
     rows = [run(a, args.epochs, kind, progress=not args.no_progress) for a in approaches]
-    ratios = compare_ratios(*rows) if args.compare else None
+    if args.compare:
+        source_over_course = compare_ratios(rows[0], rows[1])
+        over_ridge = ratios_over(rows, "ridge")
     if args.json:
-        print(json.dumps({"rows": rows, "ratios_source_over_course": ratios} if args.compare else rows[0]))
+        print(json.dumps({"rows": rows, "ratios_source_over_course": source_over_course,
+                          "ratios_over_ridge": over_ridge} if args.compare else rows[0]))
         return 0
     print(format_rows(rows))
-    if ratios:
-        print("source / course: " + ", ".join(f"{k} x{v:.1f}" for k, v in ratios.items()))
+    if args.compare:
+        print("source / course: " + ", ".join(f"{k} x{v:.1f}" for k, v in source_over_course.items()))
+        for approach, ratios in over_ridge.items():
+            print(f"{approach} / ridge: " + ", ".join(f"{k} x{v:.3g}" for k, v in ratios.items()))
     return 0
 
 
