@@ -34,7 +34,7 @@ import copy
 import json
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -199,12 +199,18 @@ class CourseConfig:
     val_size: int = 100
     seed: int = 0
     highway: int = 0            # k > 0: a linear autoregression on the last k values beside the LSTM (LSTNet)
+    highway_lam: float | None = None   # None: the highway trains with the LSTM; a number: it is the ridge AR
+                                       # with this penalty, fitted on the training windows and held fixed
 
     def __post_init__(self):
         for name, high in (("window", 10_000), ("hidden", 4096), ("batch_size", 100_000), ("max_epochs", 10_000),
                            ("patience", 10_000), ("val_size", 100_000)):
             check_int(name, getattr(self, name), 1, high)
         check_int("highway", self.highway, 0, self.window)
+        if self.highway_lam is not None:
+            check_real("highway_lam", self.highway_lam, 0.0, 1e12)
+            if self.highway == 0:
+                raise ValueError("highway_lam needs a highway (highway > 0) to fit")
         check_real("forget_bias", self.forget_bias, -100.0, 100.0)
         check_in_range("lr", self.lr, 1e-8, 1.0)
         check_in_range("lr_decay", self.lr_decay, 1e-3, 1.0)
@@ -289,7 +295,15 @@ def train_course(noisy, config: CourseConfig = CourseConfig(), device: str = "au
     dev = pick_device(device)
     seed_everything(config.seed, dev)
     model = make_model(config.hidden, config.forget_bias, config.highway).to(dev)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    if config.highway_lam is not None:   # the ridge AR on the training windows' targets, held fixed
+        ar = fit_ar(noisy[:train_size], config.highway, config.highway_lam, config.window, splits.targets["train"].stop)
+        with torch.no_grad():
+            model.highway.weight.copy_(torch.as_tensor(ar.coef[None], dtype=torch.float32))
+            model.highway.bias.fill_(ar.intercept)
+            model.head.weight.zero_()     # the model starts as the ridge AR; the LSTM learns what it leaves
+            model.head.bias.zero_()
+        model.highway.requires_grad_(False)
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=config.lr)
     schedule = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=config.lr_decay)
     shuffle = torch.Generator().manual_seed(config.seed)
     (X_train, y_train), (X_val, y_val) = ((torch.from_numpy(a).to(dev) for a in pair)
@@ -416,7 +430,7 @@ def _judge(pred: np.ndarray, free: np.ndarray, noisy: np.ndarray, clean: np.ndar
 # ---------------------------------------------------------------- the linear baselines and the known-form limit
 
 RIDGE_WINDOWS = (5, 10, 20, 30, 40, 60, 80, 100, 150, 200, 300)   # the windows w the validation chooses among
-RIDGE_LAMBDAS = (0.1, 1.0, 10.0, 100.0, 1000.0)          # and the ridge penalties (0 is least squares)
+RIDGE_LAMBDAS = (0.0, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0)  # and the ridge penalties (0 is least squares)
 CV_FOLDS = 4          # rolling-origin folds over the training part
 CV_FOLD_SIZE = 100    # targets in each fold: with 800 training values, folds [400, 500), ..., [700, 800)
 OMEGA = 100 / (N_POINTS - 1)   # the article's sine advances 100/999 radians per step: a period of 62.8 steps
@@ -635,12 +649,13 @@ def known_form_forecast(noisy, train_size: int = TRAIN_SIZE, omega: float = OMEG
 
 
 def baseline_forecasts(noisy, train_size: int = TRAIN_SIZE, windows=RIDGE_WINDOWS,
-                       lambdas=RIDGE_LAMBDAS) -> dict[str, Forecast]:
-    """Every baseline and the limit on one series: persistence, one-value, least-squares AR, ridge AR, known form."""
-    return {f.approach: f for f in (persistence_forecast(noisy, train_size), one_value_forecast(noisy, train_size),
-                                    ar_forecast(noisy, train_size, windows, (0.0,)),
-                                    ar_forecast(noisy, train_size, windows, lambdas),
-                                    known_form_forecast(noisy, train_size))}
+                       lambdas=RIDGE_LAMBDAS, limit: bool = True) -> dict[str, Forecast]:
+    """Every baseline on one series: persistence, one-value, least-squares AR, ridge AR, and (``limit``,
+    for the article's sine) the known-form limit."""
+    limit = check_bool("limit", limit)
+    fits = [persistence_forecast(noisy, train_size), one_value_forecast(noisy, train_size),
+            ar_forecast(noisy, train_size, windows, (0.0,)), ar_forecast(noisy, train_size, windows, lambdas)]
+    return {f.approach: f for f in fits + ([known_form_forecast(noisy, train_size)] if limit else [])}
 
 
 def judge(forecast: Forecast, noisy, clean, train_size: int = TRAIN_SIZE, noise: float = NOISE) -> Evaluation:
@@ -655,6 +670,167 @@ def judge(forecast: Forecast, noisy, clean, train_size: int = TRAIN_SIZE, noise:
         raise ValueError(f"forecast must cover the test part, {n_test} values (T - train_size), got "
                          f"{forecast.pred_next.shape} and {forecast.free.shape}")
     return _judge(forecast.pred_next, forecast.free, noisy, clean, train_size, check_in_range("noise", noise, 0.0, 10.0))
+
+
+# ---------------------------------------------------------------- choosing the LSTM's settings, the same way
+
+def _course_candidate(config: CourseConfig, device: str) -> FitPredict:
+    def fit_predict(series: np.ndarray, start: int) -> np.ndarray:
+        model = train_course(series, config, device, progress=False, train_size=start).model
+        return predict_next(model, windows_for_targets(series, config.window, start, len(series), "fold")[0])
+    return fit_predict
+
+
+def choose_config(train_series, configs: dict, folds: int = 2, fold_size: int = CV_FOLD_SIZE,
+                  device: str = "cpu") -> tuple[object, dict]:
+    """``choose_by_cv`` for the LSTM: each ``CourseConfig`` trained (``train_course``, early stopping inside
+    the fold's past) and scored on each rolling-origin fold of ``train_series`` alone.
+
+    Returns ``(best key, {key: (folds,) fold MSEs})``. Each fold trains a
+    model, so the default is 2 folds.
+    """
+    check_instance("configs", configs, dict, "a dict of name -> CourseConfig")
+    for key, config in configs.items():
+        check_instance(f"configs[{key!r}]", config, CourseConfig)
+    pick_device(device)
+    return choose_by_cv(train_series, {key: _course_candidate(c, device) for key, c in configs.items()},
+                        folds, fold_size)
+
+
+# ---------------------------------------------------------------- a series no linear filter can forecast: Mackey-Glass
+
+MG_STEP = 6.0     # one sample every 6 time units
+
+
+def mackey_glass(n: int = N_POINTS, step: float = MG_STEP, tau: float = 17.0, seed: int = 0, dt: float = 0.1,
+                 discard: float = 500.0) -> np.ndarray:
+    """The Mackey-Glass series ``dx/dt = 0.2 x(t - tau) / (1 + x(t - tau)^10) - 0.1 x(t)``: (n,) float64.
+
+    Euler steps of ``dt`` from a seeded random history around 1.2 (so each
+    seed is another trajectory of the same chaotic system, tau = 17), the
+    first ``discard`` time units dropped, then one value every ``step`` time units.
+    """
+    n = check_int("n", n, 2, 100_000)
+    step, tau = check_in_range("step", step, 0.1, 100.0), check_in_range("tau", tau, 0.1, 1000.0)
+    seed, dt = check_seed("seed", seed), check_in_range("dt", dt, 1e-3, 1.0)
+    discard = check_in_range("discard", discard, 0.0, 100_000.0)
+    lag, every = round(tau / dt), round(step / dt)
+    if abs(lag * dt - tau) > 1e-9 or abs(every * dt - step) > 1e-9:
+        raise ValueError(f"tau ({tau}) and step ({step}) must be whole multiples of dt ({dt})")
+    first = lag + round(discard / dt)
+    total = first + (n - 1) * every + 1
+    x = np.empty(total)
+    x[:lag + 1] = 1.2 + 0.2 * (np.random.RandomState(seed).random_sample(lag + 1) - 0.5)
+    for k in range(lag, total - 1):
+        d = x[k - lag]
+        x[k + 1] = x[k] + dt * (0.2 * d / (1 + d ** 10) - 0.1 * x[k])
+    return x[first::every]
+
+
+def mackey_glass_data(seed: int = 0, train_size: int = TRAIN_SIZE) -> tuple[np.ndarray, np.ndarray, float]:
+    """``mackey_glass`` standardised by its training part's mean and std: ``(series, series, 0.0)``
+    (no noise: the series is its own clean version)."""
+    x = mackey_glass(seed=seed)
+    train_size = check_int("train_size", train_size, 2, len(x) - 1)
+    z = (x - x[:train_size].mean()) / x[:train_size].std()
+    return z, z, 0.0
+
+
+def sine_data(seed: int = SEED) -> tuple[np.ndarray, np.ndarray, float]:
+    """``article_data(NOISE, seed)`` as ``(noisy, clean, noise)``."""
+    return *article_data(NOISE, seed), NOISE
+
+
+DATASETS = {"sine": sine_data, "mackey-glass": mackey_glass_data}
+
+
+# ---------------------------------------------------------------- every figure over seeds
+
+SWEEP_SEEDS = ((42, 0), (1, 1), (2, 2), (3, 3), (4, 4))   # (data seed, model seed): the article's data first
+SWEEP_KEYS = ("mse_next_noisy", "mse_next_clean", "freerun_rmse_clean", "seconds", "parameters")
+
+
+def sweep(dataset: str = "sine", seeds=SWEEP_SEEDS, configs: dict | None = None, baselines: bool = True,
+          device: str = "cpu", progress: bool = True) -> list[dict]:
+    """Fit every baseline and every ``CourseConfig`` of ``configs`` ({name: config}) on each seeded series.
+
+    ``seeds`` is a sequence of (data seed, model seed): the data seed draws the
+    series (``DATASETS[dataset]``), the model seed replaces ``config.seed``.
+    Returns one row per (seed, approach): the approach, both seeds, its settings
+    (``window``, ``lam`` for the linear ones) and ``SWEEP_KEYS``.
+    """
+    check_choice("dataset", dataset, tuple(DATASETS))
+    check_instance("seeds", seeds, (list, tuple), "a sequence of (data seed, model seed) pairs")
+    if not seeds:
+        raise ValueError("seeds must hold at least one (data seed, model seed) pair")
+    for pair in seeds:
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise ValueError(f"seeds must hold (data seed, model seed) pairs, got {pair!r}")
+        check_seed("data seed", pair[0])
+        check_seed("model seed", pair[1])
+    configs = {} if configs is None else check_instance("configs", configs, dict, "a dict of name -> CourseConfig")
+    for name, config in configs.items():
+        check_instance(f"configs[{name!r}]", config, CourseConfig)
+    baselines, progress = check_bool("baselines", baselines), check_bool("progress", progress)
+    rows = []
+    bar = tqdm(total=len(seeds) * (len(configs) + (4 + (dataset == "sine")) * baselines), desc=f"sweep over {dataset}", disable=not progress)
+    for data_seed, model_seed in seeds:
+        noisy, clean, noise = DATASETS[dataset](data_seed)
+        fits = list(baseline_forecasts(noisy, limit=dataset == "sine").values()) if baselines else []
+        rows += [_sweep_row(f.approach, data_seed, model_seed, judge(f, noisy, clean, noise=noise), f.seconds,
+                            f.parameters, {k: f.settings[k] for k in ("window", "lam") if k in f.settings})
+                 for f in fits]
+        bar.update(len(fits))
+        for name, config in configs.items():
+            result = train_course(noisy, replace(config, seed=model_seed), device, progress=False)
+            ev = evaluate(result.model, noisy, clean, config.window, noise=noise)
+            rows.append(_sweep_row(name, data_seed, model_seed, ev, result.seconds,
+                                   sum(p.numel() for p in result.model.parameters()),
+                                   {"epochs": len(result.train_losses)}))
+            bar.update(1)
+    bar.close()
+    return rows
+
+
+def _sweep_row(approach: str, data_seed: int, model_seed: int, ev: Evaluation, seconds: float, parameters: int,
+               settings: dict) -> dict:
+    return {"approach": approach, "data_seed": data_seed, "model_seed": model_seed, **settings,
+            "mse_next_noisy": ev.mse_next_noisy, "mse_next_clean": ev.mse_next_clean,
+            "freerun_rmse_clean": ev.freerun_rmse_clean, "seconds": seconds, "parameters": parameters}
+
+
+def summarize(rows: list[dict]) -> dict[str, dict[str, tuple[float, float, float, float]]]:
+    """Each approach's ``SWEEP_KEYS`` over its rows: {approach: {key: (mean, std, min, max)}}, in first-seen order."""
+    check_instance("rows", rows, (list, tuple), "a list of sweep rows (dicts)")
+    if not rows:
+        raise ValueError("rows must hold at least one sweep row")
+    by: dict[str, list[dict]] = {}
+    for k, row in enumerate(rows):
+        check_instance(f"rows[{k}]", row, dict, "a sweep row (a dict)")
+        missing = [key for key in ("approach",) + SWEEP_KEYS if key not in row]
+        if missing:
+            raise ValueError(f"rows[{k}] must have the keys {('approach',) + SWEEP_KEYS}, missing {missing}")
+        by.setdefault(row["approach"], []).append(row)
+    out = {}
+    for approach, group in by.items():
+        out[approach] = {}
+        for key in SWEEP_KEYS:
+            v = np.array([r[key] for r in group], dtype=float)
+            out[approach][key] = (float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.0,
+                                  float(v.min()), float(v.max()))
+    return out
+
+
+def format_summary(summary: dict) -> str:
+    """``summarize``'s output as a text table: mean ± std (min..max) of each figure."""
+    check_instance("summary", summary, dict, "summarize's output")
+    head = f"{'approach':>18} {'parameters':>10} {'one-step MSE vs clean':>32} {'free-run RMSE vs clean':>30} {'fit s':>14}"
+    lines = [head]
+    for approach, s in summary.items():
+        p, c, f, t = (s[k] for k in ("parameters", "mse_next_clean", "freerun_rmse_clean", "seconds"))
+        lines.append(f"{approach:>18} {p[0]:>10.0f} {c[0]:>11.3g} ± {c[1]:<8.2g}({c[2]:.2g}..{c[3]:.2g})"
+                     f" {f[0]:>9.3g} ± {f[1]:<7.2g}({f[2]:.2g}..{f[3]:.2g}) {t[0]:>7.3g} ± {t[1]:<4.2g}")
+    return "\n".join(lines)
 
 
 BASELINES = {"persistence": persistence_forecast, "one-value": one_value_forecast,
@@ -741,7 +917,7 @@ def format_rows(rows: list[dict]) -> str:
 
 # ---------------------------------------------------------------- the what-if panel's quick setting
 
-QUICK_CONFIG = CourseConfig(window=30, hidden=16, max_epochs=20, patience=5)
+QUICK_CONFIG = CourseConfig(window=30, hidden=16, max_epochs=12, patience=5)   # "a dozen epochs" at most
 
 
 # ---------------------------------------------------------------- command line

@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from lstm_course.topics import sine
 
@@ -171,3 +172,86 @@ def test_ratios_over_a_reference_row():
     assert ratios["ridge"]["mse_next_clean"] == pytest.approx(1.0)
     assert ratios["known-form"]["mse_next_clean"] == pytest.approx(rows[1]["mse_next_clean"] / rows[0]["mse_next_clean"])
     assert ratios["known-form"]["mse_next_clean"] < 0.5
+
+
+# ---------------------------------------------------------------- the LSTM's settings, Mackey-Glass, the sweep
+
+TINY = sine.CourseConfig(window=10, hidden=4, batch_size=64, max_epochs=2, patience=2, val_size=50)
+
+
+def test_choose_config_trains_each_candidate_on_each_fold_past_only(monkeypatch):
+    calls = []
+    real = sine.train_course
+
+    def spy(series, config, device, progress, train_size):
+        calls.append((len(series), train_size, config.forget_bias))
+        return real(series, config, device, progress=progress, train_size=train_size)
+
+    monkeypatch.setattr(sine, "train_course", spy)
+    configs = {b: sine.CourseConfig(**{**TINY.__dict__, "forget_bias": b}) for b in (0.0, 2.0)}
+    best, scores = sine.choose_config(NOISY[:800], configs, folds=2, fold_size=100)
+    assert calls == [(700, 600, 0.0), (800, 700, 0.0), (700, 600, 2.0), (800, 700, 2.0)]
+    assert best in (0.0, 2.0) and scores[best].mean() == min(v.mean() for v in scores.values())
+
+
+def test_highway_lam_starts_the_model_as_the_ridge_ar_and_holds_it():
+    config = sine.CourseConfig(window=20, hidden=4, highway=20, highway_lam=10.0, max_epochs=1, patience=1)
+    at_start = sine.CourseConfig(**{**config.__dict__, "lr": 1e-8})
+    result = sine.train_course(NOISY, at_start, "cpu", progress=False)
+    ar = sine.fit_ar(NOISY[:800], 20, 10.0, 20, 700)                  # the training windows' targets only
+    X, _ = sine.windows_for_targets(NOISY, 20, 800, 1000, "test")
+    assert sine.predict_next(result.model, X) == pytest.approx(ar.predict(NOISY, 800, 1000), abs=1e-4)
+    moved = sine.train_course(NOISY, config, "cpu", progress=False).model
+    assert torch.equal(moved.highway.weight, result.model.highway.weight)   # held fixed while the LSTM trains
+    assert not moved.highway.weight.requires_grad
+
+
+def test_mackey_glass_is_seeded_chaotic_and_standardised():
+    a, b, c = sine.mackey_glass(300, seed=0), sine.mackey_glass(300, seed=0), sine.mackey_glass(300, seed=1)
+    assert np.array_equal(a, b) and not np.allclose(a, c)
+    assert 0.2 < a.min() < a.max() < 1.5                               # the attractor's range
+    z, clean, noise = sine.mackey_glass_data(0)
+    assert z is clean and noise == 0.0 and z.shape == (1000,)
+    assert z[:800].mean() == pytest.approx(0.0, abs=1e-12) and z[:800].std() == pytest.approx(1.0)
+    # one Euler step of dx/dt = 0.2 x(t - 17) / (1 + x(t - 17)^10) - 0.1 x(t), dt = 0.1, sampled every step
+    x = sine.mackey_glass(400, step=0.1, discard=0.0, seed=3)
+    k = 300
+    d = x[k - 170]
+    assert x[k + 1] == pytest.approx(x[k] + 0.1 * (0.2 * d / (1 + d ** 10) - 0.1 * x[k]))
+
+
+def test_sweep_rows_and_summary():
+    rows = sine.sweep("sine", seeds=((42, 0), (1, 1)), configs={"tiny": TINY}, progress=False)
+    assert [r["approach"] for r in rows[:6]] == ["persistence", "one-value", "least-squares AR", "ridge AR",
+                                                 "known form", "tiny"]
+    assert len(rows) == 12 and {r["data_seed"] for r in rows} == {42, 1}
+    first = sine.judge(sine.ar_forecast(NOISY, lambdas=sine.RIDGE_LAMBDAS), NOISY, CLEAN)
+    assert rows[3]["mse_next_clean"] == pytest.approx(first.mse_next_clean)   # seed 42 is the article's data
+    summary = sine.summarize(rows)
+    clean = [r["mse_next_clean"] for r in rows if r["approach"] == "tiny"]
+    assert summary["tiny"]["mse_next_clean"] == pytest.approx((np.mean(clean), np.std(clean, ddof=1),
+                                                               min(clean), max(clean)))
+    assert summary["tiny"]["parameters"][0] == 4 * 4 * (1 + 4 + 2) + 5
+    assert len(sine.format_summary(summary).splitlines()) == 7
+    mg = sine.sweep("mackey-glass", seeds=((0, 0),), progress=False)
+    assert [r["approach"] for r in mg] == ["persistence", "one-value", "least-squares AR", "ridge AR"]
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: sine.sweep("noise"), ValueError, "dataset must be one of ('sine', 'mackey-glass'), got 'noise'"),
+    (lambda: sine.sweep(seeds=()), ValueError, "seeds must hold at least one"),
+    (lambda: sine.sweep(seeds=((1, 2, 3),)), ValueError, "seeds must hold (data seed, model seed) pairs"),
+    (lambda: sine.sweep(seeds=((-1, 0),)), ValueError, "data seed must be an integer"),
+    (lambda: sine.sweep(configs={"x": 3}), TypeError, "configs['x'] must be CourseConfig"),
+    (lambda: sine.summarize([]), ValueError, "rows must hold at least one sweep row"),
+    (lambda: sine.summarize([{"approach": "x"}]), ValueError, "rows[0] must have the keys"),
+    (lambda: sine.choose_config(NOISY[:800], {"a": "b"}), TypeError, "configs['a'] must be CourseConfig"),
+    (lambda: sine.CourseConfig(highway_lam=1.0), ValueError, "highway_lam needs a highway"),
+    (lambda: sine.CourseConfig(highway=5, highway_lam=-1.0), ValueError, "highway_lam must be in [0.0"),
+    (lambda: sine.mackey_glass(10, step=0.15), ValueError, "must be whole multiples of dt"),
+    (lambda: sine.mackey_glass(1), ValueError, "n must be an integer in [2, 100000], got 1"),
+])
+def test_sweep_bad_input_says_what_is_wrong(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert message in str(info.value)
