@@ -45,6 +45,8 @@ from tqdm.auto import tqdm
 from ..torchkit import (
     DEVICES,
     RecurrentRegressor,
+    available_devices,
+    best_times,
     mean_loss,
     optimizer_step,
     pick_device,
@@ -831,6 +833,47 @@ def format_summary(summary: dict) -> str:
         lines.append(f"{approach:>18} {p[0]:>10.0f} {c[0]:>11.3g} ± {c[1]:<8.2g}({c[2]:.2g}..{c[3]:.2g})"
                      f" {f[0]:>9.3g} ± {f[1]:<7.2g}({f[2]:.2g}..{f[3]:.2g}) {t[0]:>7.3g} ± {t[1]:<4.2g}")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the named settings
+
+FORGET_BIASES = (0.0, 1.0, 2.0)   # the forget-gate biases the cross-validation chooses among
+HIGHWAY_CONFIG = CourseConfig(window=100, hidden=16, highway=100, highway_lam=100.0, lr=1e-3, patience=10)
+MG_CONFIG = CourseConfig(window=20, hidden=32, forget_bias=1.0)   # part 4: Mackey-Glass, standardised
+
+
+# ---------------------------------------------------------------- CPU against GPU
+
+def step_times(batch_sizes=(32, 1024, 16384), devices: tuple[str, ...] | None = None, config: CourseConfig = CourseConfig(),
+               repeats: int = 5) -> list[dict]:
+    """Seconds of one training step (forward, backward, Adam) of the course model per batch size and device.
+
+    Random windows of shape (batch, config.window, 1); ``devices`` defaults to
+    every device this machine has (``available_devices``). On CUDA each timed
+    call ends with ``torch.cuda.synchronize()`` so the time is the work's, not
+    the launch's. A benchmark figure (``best_times``), never a test's pass mark.
+    """
+    check_instance("batch_sizes", batch_sizes, (tuple, list), "a tuple of batch sizes")
+    sizes = [check_int("batch_sizes", b, 1, 1_000_000) for b in batch_sizes]
+    check_instance("config", config, CourseConfig)
+    devices = tuple(available_devices()) if devices is None else tuple(devices)
+    rows = []
+    for name in devices:
+        dev = pick_device(name)
+        seed_everything(0, dev)
+        model = make_model(config.hidden, config.forget_bias, config.highway).to(dev)
+        optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+        sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
+        for batch in sizes:
+            X = torch.randn(batch, config.window, 1, device=dev)
+            y = torch.randn(batch, 1, device=dev)
+
+            def step():
+                optimizer_step(optimizer, nn.functional.mse_loss(model(X), y))
+                sync()
+
+            rows.append({"device": dev.type, "batch": batch, "seconds": best_times({"step": step}, repeats)["step"]})
+    return rows
 
 
 BASELINES = {"persistence": persistence_forecast, "one-value": one_value_forecast,

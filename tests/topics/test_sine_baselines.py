@@ -255,3 +255,27 @@ def test_sweep_bad_input_says_what_is_wrong(call, error, message):
     with pytest.raises(error) as info:
         call()
     assert message in str(info.value)
+
+
+# ---------------------------------------------------------------- CPU against GPU
+
+def test_step_times_time_one_step_per_batch_and_device():
+    rows = sine.step_times((4, 16), devices=("cpu",), config=TINY, repeats=2)
+    assert [(r["device"], r["batch"]) for r in rows] == [("cpu", 4), ("cpu", 16)]
+    assert all(0 < r["seconds"] < 5 for r in rows)
+    with pytest.raises(ValueError, match="batch_sizes must be an integer in"):
+        sine.step_times((0,), devices=("cpu",))
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here: the CPU/GPU timing runs where one exists")
+def test_step_times_put_cpu_and_gpu_side_by_side():
+    rows = sine.step_times((32, 4096), devices=("cpu", "cuda"), repeats=2)
+    assert [(r["device"], r["batch"]) for r in rows] == [("cpu", 32), ("cpu", 4096), ("cuda", 32), ("cuda", 4096)]
+    assert all(r["seconds"] > 0 for r in rows)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here: the GPU sweep runs where one exists")
+def test_the_sweep_trains_on_the_gpu():
+    rows = sine.sweep("sine", seeds=((42, 0),), configs={"tiny": TINY}, baselines=False, device="cuda",
+                      progress=False)
+    assert len(rows) == 1 and np.isfinite(rows[0]["mse_next_clean"])
