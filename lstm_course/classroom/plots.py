@@ -278,7 +278,7 @@ def plot_forecasts(ax: Axes, noisy: np.ndarray, clean: np.ndarray, ev: Evaluatio
     ax.plot(t[lo:], noisy[lo:], ".", ms=3, color="#9ca3af", label="noisy data")
     ax.plot(t[lo:], clean[lo:], color="black", lw=1, label="clean sine")
     ax.plot(t[train_size:], ev.pred_next, color="C0", lw=1.2, label="one-step forecast")
-    ax.plot(t[train_size:], ev.free, color="C3", lw=1.2, ls="--", label="free-running forecast")
+    ax.plot(t[train_size:], ev.free, color="C3", lw=1.2, ls="--", label="free-run forecast")
     ax.axvline(train_size, color="#d1d5db")
     ax.set_xlabel("time step")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=MIN_FONT_PT)   # beside the axes, never on the data
