@@ -246,7 +246,7 @@ def plot_losses(ax: Axes, train_losses: list[float], val_losses: list[float]) ->
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("MSE")
-    ax.legend(loc="upper right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncols=3, fontsize=MIN_FONT_PT)   # below, off the curves
 
 
 def loss_curve_png(train_losses: list[float], val_losses: list[float]) -> bytes:
@@ -312,7 +312,7 @@ def plot_error_vs_cost(ax_params: Axes, ax_time: Axes, summary: dict, key: str =
     """Each approach's mean ``key`` (with its spread over seeds as a bar) against its parameters and its fit time.
 
     ``summary`` from ``sine.summarize``; both axes logarithmic, so approaches that cost
-    nothing (persistence) are drawn at the left edge; the legend sits below the axes.
+    nothing (persistence) are drawn at the left edge; the legend sits beside the time axes.
     """
     for name, ax in (("ax_params", ax_params), ("ax_time", ax_time)):
         check_instance(name, ax, Axes, "a matplotlib Axes")
@@ -333,4 +333,4 @@ def plot_error_vs_cost(ax_params: Axes, ax_time: Axes, summary: dict, key: str =
         ax.set_xlabel(xlabel)
         ax.set_ylabel(label)
         ax.grid(True, which="major", color="#e5e7eb")
-    ax_params.legend(loc="upper center", bbox_to_anchor=(1.1, -0.2), ncols=4, fontsize=MIN_FONT_PT)
+    ax_time.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=MIN_FONT_PT)   # beside, off the points

@@ -429,6 +429,6 @@ def test_forecast_error_and_cost_pictures_draw_what_they_are_given():
     ax_p, ax_t = Figure().subplots(1, 2)
     plots.plot_error_vs_cost(ax_p, ax_t, summary)
     assert ax_p.get_xscale() == ax_t.get_yscale() == "log"
-    assert [t.get_text() for t in ax_p.get_legend().get_texts()] == ["a", "b"]
+    assert [t.get_text() for t in ax_t.get_legend().get_texts()] == ["a", "b"]
     with pytest.raises(ValueError, match="summary\\['a'\\] must hold"):
         plots.plot_error_vs_cost(ax_p, ax_t, {"a": {}})
