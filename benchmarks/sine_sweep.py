@@ -1,6 +1,6 @@
 """Notebook 07's figures at full size: every approach over seeds, the LSTM's settings chosen by cross-validation.
 
-    .venv/bin/python benchmarks/sine_sweep.py                  # 10 seeds, every part (about 10 minutes on 2 cores)
+    .venv/bin/python benchmarks/sine_sweep.py                  # 10 seeds, every part (about 90 s on a loaded 2-core Xeon)
     .venv/bin/python benchmarks/sine_sweep.py --seeds 5 --parts sine
     .venv/bin/python benchmarks/sine_sweep.py --parts cv gpu
 
