@@ -167,18 +167,25 @@ def make_recurrent(kind: str, input_size: int, hidden: int, num_layers: int = 1,
 class RecurrentRegressor(nn.Module):
     """A recurrent network read out by a linear head at the last step: x (B, T, D) -> (B, out_size).
 
-    ``y = y_mean + y_std * head(h_T(x - x_shift))``: the defaults (0, 0, 1)
+    ``y = y_mean + y_std * (head(h_T(x - x_shift)) + highway(last k steps of x - x_shift))``: the defaults (0, 0, 1)
     leave input and output alone; a task whose inputs or targets are far from
     zero mean and unit scale passes its training statistics. ``forget_bias``
     (LSTM only) sets the forget gates' bias with ``set_forget_bias``.
+
+    ``highway = k > 0`` adds a linear autoregressive path beside the network, a
+    ``nn.Linear(k * D, out_size)`` on the last k input steps, as LSTNet does
+    (Lai, Chang, Yang & Liu 2018): the linear part forecasts, the network learns
+    what a linear filter cannot. ``highway = 0`` (the default) is the plain model.
     """
 
     def __init__(self, kind: str = "lstm", input_size: int = 1, hidden: int = 32, num_layers: int = 1,
                  out_size: int = 1, x_shift: float = 0.0, y_mean: float = 0.0, y_std: float = 1.0,
-                 forget_bias: float | None = None):
+                 forget_bias: float | None = None, highway: int = 0):
         super().__init__()
         self.rnn = make_recurrent(kind, input_size, hidden, num_layers)
         self.head = nn.Linear(hidden, check_int("out_size", out_size, 1, 100_000))
+        self.highway_steps = check_int("highway", highway, 0, 100_000)
+        self.highway = nn.Linear(highway * input_size, out_size) if highway else None
         self.x_shift = check_real("x_shift", x_shift)
         self.y_mean = check_real("y_mean", y_mean)
         self.y_std = check_real("y_std", y_std, 1e-12, 1e12)
@@ -194,8 +201,14 @@ class RecurrentRegressor(nn.Module):
         if x.shape[-1] != self.rnn.input_size or 0 in x.shape:
             raise ValueError(f"x must be a tensor of shape (batch, steps, {self.rnn.input_size}) with batch >= 1 "
                              f"and steps >= 1, got shape {tuple(x.shape)}")
-        out, _ = self.rnn(x - self.x_shift)                      # (B, T, H): the top layer at every step
-        return self.y_mean + self.y_std * self.head(out[:, -1])  # read only the last step: many-to-one
+        if x.shape[1] < self.highway_steps:
+            raise ValueError(f"x must have at least highway = {self.highway_steps} steps, got {x.shape[1]}")
+        x = x - self.x_shift
+        out, _ = self.rnn(x)                                     # (B, T, H): the top layer at every step
+        y = self.head(out[:, -1])                                # read only the last step: many-to-one
+        if self.highway is not None:                             # + the linear autoregression on the last k steps
+            y = y + self.highway(x[:, -self.highway_steps:].flatten(1))
+        return self.y_mean + self.y_std * y
 
 
 # ---------------------------------------------------------------- the training loop

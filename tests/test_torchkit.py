@@ -61,6 +61,21 @@ def test_regressor_scales_output_and_shifts_input():
     assert torch.allclose(scaled(x + 1.0), 3.0 + 2.0 * plain(x))
 
 
+def test_regressor_highway_adds_a_linear_autoregression():
+    torch.manual_seed(0)
+    plain = torchkit.RecurrentRegressor("lstm", 2, 4, x_shift=0.5, y_mean=1.0, y_std=3.0)
+    torch.manual_seed(0)
+    model = torchkit.RecurrentRegressor("lstm", 2, 4, x_shift=0.5, y_mean=1.0, y_std=3.0, highway=3)
+    assert model.highway.in_features == 6 and model.highway_steps == 3
+    x = torch.randn(5, 7, 2)
+    linear = model.highway((x[:, -3:] - 0.5).flatten(1))            # the last 3 steps, oldest first
+    assert torch.allclose(model(x), plain(x) + 3.0 * linear, atol=1e-6)
+    with pytest.raises(ValueError, match="x must have at least highway = 3 steps, got 2"):
+        model(x[:, :2])
+    with pytest.raises(ValueError, match="highway must be an integer in"):
+        torchkit.RecurrentRegressor(highway=-1)
+
+
 def test_set_forget_bias_sets_the_sum_in_every_layer_and_direction():
     lstm = nn.LSTM(2, 3, num_layers=2, bidirectional=True)
     before = {n: p.detach().clone() for n, p in lstm.named_parameters()}

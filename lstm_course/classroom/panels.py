@@ -38,7 +38,7 @@ from ..topics.sine import (
 from ..torchkit import pick_device
 from ..validate import check_callable, check_choice, check_in_range, check_instance, check_int
 from .diagram import GATE, LINE, NEG, POS, draw_cell
-from .plots import MAX_DRAWN_LAYERS, draw_layers, plot_flows, plot_forecasts
+from .plots import MAX_DRAWN_LAYERS, draw_layers, plot_flows, plot_forecast_errors, plot_forecasts
 from .views import MIN_FONT_PT, LivePanel, View, figure_png, panel_figure, readout_table, signed
 
 
@@ -227,7 +227,7 @@ def noise_view(noise: float, seed: int = SEED) -> View:
     values = {"noise": noise, "noise_floor": noise ** 2, "mse_persistence": persistence_mse(noisy),
               "persistence_expected": 2 * noise ** 2 + persistence_mse(clean)}
     t = np.arange(N_POINTS)
-    with panel_figure("noise_view", (7.5, 2.8), margins=(0.6, 0.4, 0.15, 0.35)) as fig:
+    with panel_figure("noise_view", (7.8, 2.8), margins=(0.6, 0.4, 1.5, 0.35)) as fig:
         ax = fig.add_subplot()
         ax.plot(t[600:], noisy[600:], ".", ms=3, color="#9ca3af", label="noisy data")
         ax.plot(t[600:], clean[600:], color="black", lw=1, label="clean sine")
@@ -236,7 +236,7 @@ def noise_view(noise: float, seed: int = SEED) -> View:
         ax.set_ylim(-2.5, 2.5)
         ax.set_title(f"noise σ = {noise:.2f}: noise floor σ² = {noise ** 2:.4f}, "
                      f"persistence MSE = {values['mse_persistence']:.4f}")
-        ax.legend(loc="lower left", fontsize=MIN_FONT_PT)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=MIN_FONT_PT)   # beside the data
         png = figure_png(fig)
     rows = [("noise floor", "σ²", values["noise_floor"]),
             ("persistence", "mean (y_t − y_(t−1))², test part", values["mse_persistence"]),
@@ -253,8 +253,11 @@ def retrain_view(noise: float, config: CourseConfig = QUICK_CONFIG, device: str 
     noise = float(noise)
     result = train_course(noisy, config, device, progress=False, on_epoch=on_epoch)
     ev = evaluate(result.model, noisy, clean, config.window, noise=noise)
-    with panel_figure("retrain_view", (7.5, 3.0)) as fig:
-        plot_forecasts(fig.add_subplot(), noisy, clean, ev)
+    with panel_figure("retrain_view", (7.8, 4.6), margins=(0.7, 0.5, 2.2, 0.15)) as fig:
+        ax_f, ax_e = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1], gridspec_kw={"hspace": 0.1})
+        plot_forecasts(ax_f, noisy, clean, ev)
+        plot_forecast_errors(ax_e, clean, ev)
+        ax_f.set_xlabel("")
         png = figure_png(fig)
     values = {"noise": noise, "epochs": len(result.train_losses), "seconds": result.seconds,
               "mse_next_noisy": ev.mse_next_noisy, "mse_next_clean": ev.mse_next_clean,

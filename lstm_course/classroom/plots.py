@@ -246,7 +246,7 @@ def plot_losses(ax: Axes, train_losses: list[float], val_losses: list[float]) ->
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("MSE")
-    ax.legend(loc="upper right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncols=3, fontsize=MIN_FONT_PT)   # below, off the curves
 
 
 def loss_curve_png(train_losses: list[float], val_losses: list[float]) -> bytes:
@@ -278,7 +278,59 @@ def plot_forecasts(ax: Axes, noisy: np.ndarray, clean: np.ndarray, ev: Evaluatio
     ax.plot(t[lo:], noisy[lo:], ".", ms=3, color="#9ca3af", label="noisy data")
     ax.plot(t[lo:], clean[lo:], color="black", lw=1, label="clean sine")
     ax.plot(t[train_size:], ev.pred_next, color="C0", lw=1.2, label="one-step forecast")
-    ax.plot(t[train_size:], ev.free, color="C3", lw=1.2, ls="--", label="free-running forecast")
+    ax.plot(t[train_size:], ev.free, color="C3", lw=1.2, ls="--", label="free-run forecast")
     ax.axvline(train_size, color="#d1d5db")
     ax.set_xlabel("time step")
-    ax.legend(loc="lower left", fontsize=MIN_FONT_PT, ncols=2)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=MIN_FONT_PT)   # beside the axes, never on the data
+
+
+def plot_forecast_errors(ax: Axes, clean: np.ndarray, ev: Evaluation, train_size: int = TRAIN_SIZE) -> None:
+    """The residuals over the test part: one-step and free-running forecasts minus the clean series.
+
+    clean (T,); ``ev`` from ``sine.evaluate`` or ``sine.judge`` with the same ``train_size``. The free
+    run's error, invisible at the forecast plot's scale, is what this panel is for.
+    """
+    check_instance("ax", ax, Axes, "a matplotlib Axes")
+    check_instance("ev", ev, Evaluation, "a sine.Evaluation")
+    clean = as_array("clean", clean, ndim=1)
+    train_size = check_int("train_size", train_size, 1, len(clean) - 1)
+    n_test = len(clean) - train_size
+    if ev.pred_next.shape != (n_test,) or ev.free.shape != (n_test,):
+        raise ValueError(f"ev's forecasts {ev.pred_next.shape} must have {n_test} values (T - train_size) "
+                         f"to match clean {clean.shape}")
+    t = np.arange(train_size, len(clean))
+    ax.axhline(0.0, color="black", lw=0.8)
+    ax.plot(t, ev.pred_next - clean[train_size:], color="C0", lw=1.0, label="one-step − clean")
+    ax.plot(t, ev.free - clean[train_size:], color="C3", lw=1.4, ls="--", label="free run − clean")
+    ax.set_xlabel("time step")
+    ax.set_ylabel("error")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=MIN_FONT_PT)
+
+
+def plot_error_vs_cost(ax_params: Axes, ax_time: Axes, summary: dict, key: str = "mse_next_clean",
+                       label: str = "one-step MSE vs clean") -> None:
+    """Each approach's mean ``key`` (with its spread over seeds as a bar) against its parameters and its fit time.
+
+    ``summary`` from ``sine.summarize``; both axes logarithmic, so approaches that cost
+    nothing (persistence) are drawn at the left edge; the legend sits beside the time axes.
+    """
+    for name, ax in (("ax_params", ax_params), ("ax_time", ax_time)):
+        check_instance(name, ax, Axes, "a matplotlib Axes")
+    check_instance("summary", summary, dict, "sine.summarize's output")
+    if not summary:
+        raise ValueError("summary must hold at least one approach")
+    markers = "osD^v<>ph*"
+    for k, (approach, s) in enumerate(summary.items()):
+        if key not in s or "parameters" not in s or "seconds" not in s:
+            raise ValueError(f"summary[{approach!r}] must hold {key!r}, 'parameters' and 'seconds', got {sorted(s)}")
+        mean, std = s[key][0], s[key][1]
+        for ax, x in ((ax_params, max(s["parameters"][0], 1.0)), (ax_time, max(s["seconds"][0], 1e-5))):
+            ax.errorbar([x], [mean], yerr=[[min(std, 0.9 * mean)], [std]], marker=markers[k % len(markers)],
+                        ms=7, capsize=3, color=f"C{k}", label=approach)
+    for ax, xlabel in ((ax_params, "parameters (persistence drawn at 1)"), (ax_time, "fit time, s (log)")):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(label)
+        ax.grid(True, which="major", color="#e5e7eb")
+    ax_time.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=MIN_FONT_PT)   # beside, off the points

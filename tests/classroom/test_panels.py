@@ -4,6 +4,7 @@ import functools
 import math
 
 import ipywidgets as widgets
+import numpy as np
 import pytest
 import torch
 
@@ -417,3 +418,27 @@ def test_panel_figure_and_signed_check_their_arguments(call, name):
     from bad_input import assert_clear
 
     assert_clear(call, name)
+
+
+def test_forecast_error_and_cost_pictures_draw_what_they_are_given():
+    from matplotlib.figure import Figure
+
+    noisy, clean = sine.article_data()
+    ev = sine.judge(sine.persistence_forecast(noisy), noisy, clean)
+    fig = Figure()
+    ax = fig.add_subplot()
+    plots.plot_forecast_errors(ax, clean, ev)
+    one_step, free = (line.get_ydata() for line in ax.get_lines()[1:])
+    assert np.allclose(one_step, ev.pred_next - clean[800:]) and np.allclose(free, ev.free - clean[800:])
+    legend = ax.get_legend()
+    assert legend.get_bbox_to_anchor().x0 >= ax.get_window_extent().x1 - 1     # beside the axes, not on the data
+    with pytest.raises(ValueError, match="ev's forecasts"):
+        plots.plot_forecast_errors(ax, clean[:900], ev)
+    summary = {"a": {"mse_next_clean": (1e-3, 1e-4, 0, 0), "parameters": (10, 0, 0, 0), "seconds": (0.1, 0, 0, 0)},
+               "b": {"mse_next_clean": (1e-4, 2e-4, 0, 0), "parameters": (0, 0, 0, 0), "seconds": (0, 0, 0, 0)}}
+    ax_p, ax_t = Figure().subplots(1, 2)
+    plots.plot_error_vs_cost(ax_p, ax_t, summary)
+    assert ax_p.get_xscale() == ax_t.get_yscale() == "log"
+    assert [t.get_text() for t in ax_t.get_legend().get_texts()] == ["a", "b"]
+    with pytest.raises(ValueError, match="summary\\['a'\\] must hold"):
+        plots.plot_error_vs_cost(ax_p, ax_t, {"a": {}})

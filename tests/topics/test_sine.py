@@ -96,7 +96,9 @@ def test_splits_never_leak():
     (lambda: sine.make_splits(np.zeros(1000), 1200), "window (1200) must be shorter than the series (1000"),
     (lambda: sine.train_source([1.0]), "train_series needs 2 to 100,000 values"),
     (lambda: sine.train_source(np.zeros(5), epochs=0), "epochs must be an integer in [1, 10000], got 0"),
-    (lambda: sine.run("magic"), "approach must be one of ('course', 'source'), got 'magic'"),
+    (lambda: sine.run("magic"), "approach must be one of ('source', 'course', 'persistence', 'one-value', "
+                                "'least-squares', 'ridge', 'known-form'), got 'magic'"),
+    (lambda: CourseConfig(window=10, highway=11), "highway must be an integer in [0, 10], got 11"),
     (lambda: sine.article_data(noise=-1), "noise must be in [0.0, 10.0], got -1.0"),
     (lambda: sine.persistence_mse(np.zeros(5), 5), "start must be an integer in [1, 4], got 5"),
     (lambda: sine.evaluate(Echo(), np.zeros(1000), np.zeros(999), 5), "same shape, got (1000,) and (999,)"),
@@ -213,12 +215,14 @@ def test_cli_json_has_the_benchmark_keys(capsys):
 def test_cli_compare_gives_both_rows_and_ratios(capsys):
     assert sine.main(["--compare", "--epochs", "1", "--device", "cpu", "--no-progress", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    source, course = out["rows"]
-    assert source["approach"] == "source" and course["approach"] == "course"
+    assert [row["approach"] for row in out["rows"]] == list(sine.APPROACHES)
+    source, course, ridge = out["rows"][0], out["rows"][1], out["rows"][5]
     assert out["ratios_source_over_course"]["mse_next_clean"] == pytest.approx(
         source["mse_next_clean"] / course["mse_next_clean"])
+    assert out["ratios_over_ridge"]["course"]["freerun_rmse_clean"] == pytest.approx(
+        course["freerun_rmse_clean"] / ridge["freerun_rmse_clean"])
     table = sine.format_rows(out["rows"]).splitlines()
-    assert len(table) == 3 and table[0].split() == list(sine.ROW_KEYS) and table[1].split()[0] == "source"
+    assert len(table) == 8 and table[0].split() == list(sine.ROW_KEYS) and table[1].split()[0] == "source"
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")

@@ -91,6 +91,41 @@ def test_series_functions_refuse_bad_series(series):
 
 
 @FAST
+@given(bad_series)
+def test_baselines_refuse_bad_series(series):
+    for call, name in [(lambda: sine.fit_ar(series, 3), "series"),
+                       (lambda: sine.persistence_forecast(series), "noisy"),
+                       (lambda: sine.one_value_forecast(series), "noisy"),
+                       (lambda: sine.ar_forecast(series, windows=(5,), lambdas=(1.0,)), "noisy"),
+                       (lambda: sine.known_form_forecast(series), "noisy"),
+                       (lambda: sine.cross_validate(series, lambda s, a: s[a - 1:-1]), "train_series"),
+                       (lambda: sine.fit_ar(NOISY, 3).free_run(series, 3), "history")]:
+        assert_clear(call, name)
+
+
+@FAST
+@given(bad_ints)
+def test_baseline_sizes_are_integers_in_range(n):
+    assert_clear(lambda: sine.fit_ar(NOISY, n), "window")
+    assert_clear(lambda: sine.rolling_origin_folds(n), "n")
+    assert_clear(lambda: sine.rolling_origin_folds(800, n), "folds")
+    assert_clear(lambda: sine.rolling_origin_folds(800, 4, n), "fold_size")
+    assert_clear(lambda: sine.ar_forecast(NOISY, windows=(n,)), "windows")
+    assert_clear(lambda: sine.fit_ar(NOISY, 3).free_run(NOISY, n), "steps")
+    if not (type(n) is int and n == 0):   # 0 is the plain model
+        assert_clear(lambda: sine.make_model(4, highway=n), "highway")
+
+
+@FAST
+@given(st.one_of(junk, st.booleans(), st.sampled_from([math.nan, math.inf, -1.0, 1e13])))
+def test_baseline_penalties_and_frequency_are_checked(value):
+    assert_clear(lambda: sine.fit_ar(NOISY, 3, lam=value), "lam")
+    assert_clear(lambda: sine.ar_forecast(NOISY, windows=(5,), lambdas=(value,)), "lambdas")
+    assert_clear(lambda: sine.known_form_forecast(NOISY, omega=value), "omega")
+    assert_clear(lambda: sine.judge(value, NOISY, CLEAN), "forecast")
+
+
+@FAST
 @given(bad_ints)
 def test_sizes_are_integers_in_range(n):
     assert_clear(lambda: sine.make_windows(NOISY, n), "window")
