@@ -11,7 +11,7 @@ cell whose first line starts with "## "; the cells before the first one (the
 imports) are not a section. A failure names the section and the error.
 
 Notebooks whose run and re-run cost more than 20 s each (04 and 07 train
-models: 33 s and 27 s here) are marked ``slow_sections`` and left out of the
+models: about a minute each with their re-runs) are marked ``slow_sections`` and left out of the
 default run, which they made 61 s longer (290 s -> 350 s for
 ``pytest -n 2 --dist loadscope -m "not browser"``, on a loaded 2-core CPU);
 they run in CI (``make test BROWSER=1`` selects every test) or with ``-m slow_sections``.

@@ -1,4 +1,4 @@
-"""The noisy sine of the source article, forecast two ways (notebook 07).
+"""The noisy sine of the source article, forecast by its model, the course's LSTM and the baselines (notebook 07).
 
 The data: ``sin(linspace(0, 100, 1000))`` plus Gaussian noise of standard
 deviation 0.1, drawn after ``np.random.seed(42)``; the first 800 values
