@@ -172,15 +172,21 @@ class VariantLSTM(nn.Module):
             return (0.0, 0.0, 0.0)
         return tuple(self.peephole[self.gated.index(b)] if b in self.gated else 0.0 for b in "ifo")
 
+    def step(self, x_t: torch.Tensor, h_prev: torch.Tensor, c_prev: torch.Tensor):
+        """One step: x_t (..., D), h_prev and c_prev (..., H) -> h_t, c_t, (i_t, f_t, g_t, o_t), each (..., H).
+
+        A gate the variant lacks comes out as its stand-in (1, or 1 - i_t for CIFG's f_t).
+        """
+        a = x_t @ self.weight_ih.T + self.bias_ih + h_prev @ self.weight_hh.T + self.bias_hh
+        return variant_step(self.full(a), c_prev, self.peeps(), self.step_switches())
+
     def trace(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         """Every step's signals over x (B, T, D) from a zero state: {'i_t', 'f_t', 'g_t', 'o_t', 'c_t', 'h_t'}, each (B, T, H)."""
         x = self._check_x(x)
         h = c = x.new_zeros(x.shape[0], self.hidden_size)
-        z = x @ self.weight_ih.T + self.bias_ih + self.bias_hh         # the input part of every step at once
-        s, peep = self.step_switches(), self.peeps()
         steps = []
-        for z_t in z.unbind(1):                     # unbind, not z[:, t]: one gradient buffer, not one per step
-            h, c, gates = variant_step(self.full(z_t + h @ self.weight_hh.T), c, peep, s)
+        for x_t in x.unbind(1):                     # unbind, not x[:, t]: one gradient buffer, not one per step
+            h, c, gates = self.step(x_t, h, c)
             steps.append((*gates, c, h))
         return {name: torch.stack(values, dim=1) for name, values in zip(("i_t", "f_t", "g_t", "o_t", "c_t", "h_t"),
                                                                          zip(*steps))}
