@@ -287,15 +287,12 @@ class Bank(nn.Module):
             if not isinstance(m.rnn, VariantLSTM):
                 raise ValueError(f"models[] must hold VariantLSTM layers (not {m.variant!r}): a Bank stacks the "
                                  "LSTM variants; train a GRU on its own")
-        first = models[0].rnn
         sizes = {(m.rnn.input_size, m.rnn.hidden_size, m.head.out_features) for m in models}
         if len(sizes) != 1:
             raise ValueError(f"models must share input size, hidden size and output size, got {sorted(sizes)}")
-        H = first.hidden_size
         with torch.no_grad():
             full = [(m.rnn.full(m.rnn.weight_ih.T).T, m.rnn.full(m.rnn.weight_hh.T).T, m.rnn.full(m.rnn.bias_ih),
-                     m.rnn.full(m.rnn.bias_hh), torch.stack([torch.as_tensor(p).expand(H) for p in m.rnn.peeps()]),
-                     m.head.weight, m.head.bias) for m in models]
+                     m.rnn.full(m.rnn.bias_hh), self._peepholes(m.rnn), m.head.weight, m.head.bias) for m in models]
         names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "peephole", "head_weight", "head_bias")
         for k, name in enumerate(names):
             setattr(self, name, nn.Parameter(torch.stack([f[k] for f in full]).clone()))
@@ -304,8 +301,21 @@ class Bank(nn.Module):
         self.register_buffer("peep_on", torch.tensor(has_peep).view(len(models), 3, 1))       # (K, 3, 1)
         self.variants = [m.variant for m in models]
 
+    @staticmethod
+    def _peepholes(cell: VariantLSTM) -> torch.Tensor:
+        """The cell's peepholes (p_i, p_f, p_o) as a (3, H) tensor, 0 where it has none."""
+        H, dtype = cell.hidden_size, cell.weight_ih.dtype
+        return torch.stack([torch.as_tensor(p, dtype=dtype).expand(H) for p in cell.peeps()])
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        K, B = x.shape[:2]
+        """x (K, B, T, D): copy k reads x[k] -> (K, B, out_size)."""
+        K, D = len(self.variants), self.weight_ih.shape[-1]
+        check_instance("x", x, torch.Tensor, f"a torch.Tensor of shape ({K}, batch, steps, {D})")
+        x = as_tensor("x", x, ndim=4, dtype=self.weight_ih.dtype)
+        if x.shape[0] != K or x.shape[-1] != D or 0 in x.shape:
+            raise ValueError(f"x must have shape ({K}, batch, steps, {D}), one batch per copy, batch and steps >= 1, "
+                             f"got {tuple(x.shape)}")
+        B = x.shape[1]
         s = Switches(*(self.on[:, k].view(K, 1, 1) for k in range(6)))
         peep = tuple(self.peephole[:, k:k + 1] * self.peep_on[:, k:k + 1] for k in range(3))   # (K, 1, H) each
         z = x @ self.weight_ih.transpose(1, 2).unsqueeze(1) + (self.bias_ih + self.bias_hh)[:, None, None]
