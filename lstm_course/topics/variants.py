@@ -400,12 +400,12 @@ def score(task: str, prediction: torch.Tensor, y: torch.Tensor) -> float:
 class Budget:
     """The budget every variant gets: Adam steps of ``batch`` fresh examples, length ``T``, ``hidden`` units.
 
-    The default is notebook 08's: the 27 LSTM copies of one task take about 15 s of CPU time
+    The default is notebook 08's: the 27 LSTM copies of one task take about 11 s of CPU time
     (``benchmarks/variants.py`` runs the full size).
     """
 
     T: int = 50
-    steps: int = 400
+    steps: int = 300
     batch: int = 16
     hidden: int = 16
     lr: float = 1e-2
