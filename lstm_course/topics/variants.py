@@ -400,7 +400,7 @@ def score(task: str, prediction: torch.Tensor, y: torch.Tensor) -> float:
 class Budget:
     """The budget every variant gets: Adam steps of ``batch`` fresh examples, length ``T``, ``hidden`` units.
 
-    The default is notebook 08's: the 27 LSTM copies of one task take about 11 s of CPU time
+    The default is notebook 08's: the 27 LSTM copies of one task take 11 to 15 s of CPU time on a 2-core Xeon
     (``benchmarks/variants.py`` runs the full size).
     """
 
