@@ -14,6 +14,7 @@ the notebooks that hold the panels.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import time
@@ -25,6 +26,7 @@ import torch  # noqa: E402
 
 from lstm_course.classroom import panels  # noqa: E402
 from lstm_course.topics import char_lstm as cl  # noqa: E402
+from lstm_course.topics import variants  # noqa: E402
 from lstm_course.torchkit import cpu_model  # noqa: E402
 
 
@@ -52,9 +54,28 @@ def cases(n: int) -> list[tuple[str, float, list]]:
         # the T slider: each LSTM curve is new (a bias nobody slides to); RNN and GRU curves of a T seen before are kept
         ("gradient_flow_view T sweep (04)", 250, [dict(T=int(v), forget_bias=0.25 + k / 1000)
                                                   for k, v in enumerate(sweep(10, 300, n).round(-1))]),
+        # notebook 08's checkboxes: each toggle rebuilds the cell from the model's weights and runs the probe
+        ("variant_view (08)", 50, [{name: name != "coupled" if k % 6 != j else name == "coupled"
+                                    for j, name in enumerate(VARIANT_SWITCHES)} for k in range(n)]),
         # notebook 09's unit slider over one trained model's activity (trained once, below, in a few seconds)
         ("unit_text_view (09)", 50, [dict(unit=int(v), colour_by="c_t") for v in sweep(0, 31, n)]),
     ]
+
+
+VARIANT_SWITCHES = ("input_gate", "forget_gate", "output_gate", "input_activation", "output_activation", "coupled")
+
+
+@functools.lru_cache(maxsize=1)
+def _variant_probe():
+    """An untrained 16-unit model (as fast as a trained one) and a T = 50 adding probe, made once."""
+    torch.manual_seed(0)
+    return variants.VariantModel("vanilla", 2, 16), *variants.adding_batch(50, 1, torch.Generator().manual_seed(7))
+
+
+def _variant_view(**switches):
+    """notebook 08's panel, one checkbox toggled per call."""
+    model, x, y = _variant_probe()
+    return panels.variant_view(model, x, float(y), **switches)
 
 
 def unit_text_view(**kwargs):
@@ -70,7 +91,7 @@ _ACTIVITY: list = []
 VIEWS = {"gate_values_view": panels.gate_values_view, "gate_from_inputs_view": panels.gate_from_inputs_view,
          "memory_view": panels.memory_view, "noise_view": panels.noise_view,
          "shape_explorer_view": panels.shape_explorer_view, "gradient_flow_view": panels.gradient_flow_view,
-         "unit_text_view": unit_text_view}
+         "variant_view": _variant_view, "unit_text_view": unit_text_view}
 
 
 def main() -> None:

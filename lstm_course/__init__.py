@@ -14,7 +14,7 @@ Where code lives (the same rule as README.md, "Where code lives"):
 - ``topics/``: one module per notebook theme, holding only its data,
   models, training and measurements: ``story`` and ``memory`` (01),
   ``bptt`` (03), ``gradient_flow`` and ``adding_problem`` (04), ``lstm_api`` and
-  ``sequence_sum`` (05), ``bidirectional`` (06), ``sine`` (07), ``char_lstm`` (09).
+  ``sequence_sum`` (05), ``bidirectional`` (06), ``sine`` (07), ``variants`` (08), ``char_lstm`` (09).
 - ``torchkit``: the small torch toolkit every topic shares (devices and
   seeds, one model with a linear head, one training loop, one timer).
 - ``validate``: the argument checks every public function uses.

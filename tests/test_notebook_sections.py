@@ -31,7 +31,7 @@ from nbclient.exceptions import CellExecutionError
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # Their run plus re-run costs more than 20 s each on a 2-core CPU (they train models): see the docstring.
-SLOW = {"04_vanishing_gradients_rnn_vs_lstm", "07_noisy_sine_forecasting"}
+SLOW = {"04_vanishing_gradients_rnn_vs_lstm", "07_noisy_sine_forecasting", "08_lstm_variants_measured"}
 
 
 def sections(nb) -> list[tuple[str, list[int]]]:

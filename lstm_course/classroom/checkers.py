@@ -29,6 +29,7 @@ from ..topics.bidirectional import summary
 from ..topics.char_lstm import QUOTE, nesting_depth
 from ..topics.gradient_flow import constant_forget_ratio
 from ..topics.sine import make_windows
+from ..topics.variants import VariantLSTM
 from .checking import LOW_TOL, TOL, CheckResult, Verdict, checker, close, gap, show, tolerance
 
 
@@ -695,3 +696,91 @@ def check_nesting_depth(fn: Callable, verdict: Verdict) -> CheckResult:
     t = int(np.argmax(got != want))
     return verdict.fail(f"at character {t} ({text[t]!r} in {text[max(0, t - 6):t + 1]!r}) your depth is {got[t]:g}, "
                         f"expected {want[t]:g}; the depths should be {_steps(want)}")
+
+
+# ---------------------------------------------------------------- notebook 08
+
+def _cifg_probe(seed: int, D: int = 3, H: int = 2) -> tuple[np.ndarray, ...]:
+    """x_t (D,), h_prev and c_prev (H,), W_ih (3H, D), W_hh (3H, H), b_ih and b_hh (3H,): CIFG's blocks (i, g, o)."""
+    rng = np.random.default_rng(seed)
+    return (rng.uniform(-1, 1, D), rng.uniform(-1, 1, H), rng.uniform(0.5, 2.0, H) * rng.choice([-1, 1], H),
+            rng.uniform(-1, 1, (3 * H, D)), rng.uniform(-1, 1, (3 * H, H)), rng.uniform(-1, 1, 3 * H),
+            rng.uniform(-1, 1, 3 * H))
+
+
+CIFG_PROBES = (_cifg_probe(80), _cifg_probe(81))
+
+
+def cifg_reference(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh) -> tuple[np.ndarray, np.ndarray]:
+    """(h_t, c_t) of the package's CIFG cell (``VariantLSTM(coupled=True)``, float64) given its weights, 1-D inputs."""
+    H, D = len(h_prev), len(x_t)
+    cell = VariantLSTM(D, H, coupled=True).double()
+    with torch.no_grad():
+        for name, value in (("weight_ih", W_ih), ("weight_hh", W_hh), ("bias_ih", b_ih), ("bias_hh", b_hh)):
+            getattr(cell, name).copy_(torch.as_tensor(value, dtype=torch.float64))
+        h_t, c_t, _ = cell.step(*(torch.as_tensor(v, dtype=torch.float64) for v in (x_t, h_prev, c_prev)))
+    return h_t.numpy(), c_t.numpy()
+
+
+CIFG_SLIPS = {   # slip -> what it is; _cifg_slipped computes each one's numbers
+    "f = i": "you forget with f_t = i_t; CIFG's forget gate is 1 - i_t: c_t = (1 - i_t) * c_{t-1} + i_t * g_t",
+    "swapped": "1 - i_t and i_t are swapped: you keep i_t * c_{t-1} and write (1 - i_t) * g_t; the input gate i_t "
+               "writes the candidate, and what it does not write, 1 - i_t, is what the cell keeps",
+    "no forgetting": "your cell never forgets: c_t = c_{t-1} + i_t * g_t is the 1997 cell; CIFG keeps only "
+                     "(1 - i_t) * c_{t-1}",
+    "block order": "the blocks are read in the wrong order: CIFG stacks (i, g, o), torch's order without f, so g_t "
+                   "comes from rows H:2H and o_t from rows 2H:3H",
+    "sigmoid g": "g_t went through a sigmoid: the candidate is tanh(...), in [-1, 1]",
+    "no tanh": "h_t = o_t * c_t: the tanh is missing, h_t = o_t * tanh(c_t)",
+    "no b_hh": "b_hh is left out: the pre-activation is W_ih @ x_t + b_ih + W_hh @ h_{t-1} + b_hh",
+    "returned (c, h)": "you return (c_t, h_t); return (h_t, c_t), in that order",
+}
+
+
+def _cifg_slipped(args: tuple, slip: str) -> tuple[np.ndarray, np.ndarray]:
+    """(h_t, c_t) as a step with the one ``slip`` of ``CIFG_SLIPS`` computes them (h and c swapped for its return slip)."""
+    x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh = args
+    H = len(h_prev)
+    a = W_ih @ x_t + b_ih + W_hh @ h_prev + (0.0 if slip == "no b_hh" else b_hh)
+    a_i, a_g, a_o = a[:H], a[H:2 * H], a[2 * H:]
+    if slip == "block order":
+        a_o, a_g = a_g, a_o
+    i_t, o_t = sigmoid(a_i), sigmoid(a_o)
+    g_t = sigmoid(a_g) if slip == "sigmoid g" else np.tanh(a_g)
+    keep, write = {"f = i": (i_t, i_t), "swapped": (i_t, 1 - i_t), "no forgetting": (1.0, i_t)}.get(slip, (1 - i_t, i_t))
+    c_t = keep * c_prev + write * g_t
+    h_t = o_t * (c_t if slip == "no tanh" else np.tanh(c_t))
+    return (c_t, h_t) if slip == "returned (c, h)" else (h_t, c_t)
+
+
+@checker("CIFG step: coupled input and forget gate", "step")
+def check_cifg_step(step: Callable, verdict: Verdict) -> CheckResult:
+    """Check ``step(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh) -> (h_t, c_t)`` against ``VariantLSTM(coupled=True)``.
+
+    Inputs are 1-D: x_t (D,), h_prev and c_prev (H,); the weights stack
+    CIFG's three blocks (i, g, o), 3H rows. Two probes; a wrong answer is
+    matched against each slip of ``CIFG_SLIPS`` (each gives its own
+    numbers), else c_t and h_t are compared with the equation beside each.
+    """
+    answers = []
+    for args in CIFG_PROBES:
+        H = len(args[1])
+        got = verdict.ask(step, args, {"h_t": (H,), "c_t": (H,)}, "(h_t, c_t), a tuple of two arrays")
+        if got is None:
+            return verdict.result()
+        answers.append((got["h_t"], got["c_t"]))
+    refs = [cifg_reference(*args) for args in CIFG_PROBES]
+    if all(close(h, h_r) and close(c, c_r) for (h, c), (h_r, c_r) in zip(answers, refs)):
+        return verdict.result()
+    for slip, text in CIFG_SLIPS.items():
+        if all(close(h, h_s) and close(c, c_s) for (h, c), args in zip(answers, CIFG_PROBES)
+               for h_s, c_s in [_cifg_slipped(args, slip)]):
+            return verdict.fail(text)
+    for (h, c), (h_r, c_r) in zip(answers, refs):          # the first probe that shows a wrong part names it
+        right_c = verdict.compare("c_t", c, c_r, "c_t = (1 - i_t) * c_{t-1} + i_t * g_t, i_t = sigmoid(rows 0:H), "
+                                  "g_t = tanh(rows H:2H)", part="cell state")
+        right_h = verdict.compare("h_t", h, h_r, "h_t = o_t * tanh(c_t), o_t = sigmoid(rows 2H:3H)",
+                                  part="hidden state")
+        if not (right_c and right_h):
+            break
+    return verdict.result()

@@ -16,6 +16,7 @@ import weakref
 
 import ipywidgets as widgets
 import numpy as np
+import torch
 
 from ..lstm.activations import sigmoid
 from ..topics.char_lstm import FEATURES, SIGNALS, UnitActivity, unit_table
@@ -35,6 +36,7 @@ from ..topics.sine import (
     persistence_mse,
     train_course,
 )
+from ..topics.variants import VariantLSTM, VariantModel
 from ..torchkit import pick_device
 from ..validate import check_callable, check_choice, check_in_range, check_instance, check_int
 from .diagram import GATE, LINE, NEG, POS, draw_cell
@@ -376,3 +378,67 @@ def unit_text_view(unit: int, colour_by: str, activity: UnitActivity, start: int
         png = figure_png(fig)
     values = {"unit": unit, "start": start, "stop": stop, **{f"r_{name}": r[name] for name in FEATURES}}
     return View(png, readout_table(rows) + text_html, values)
+
+
+# ---------------------------------------------------------------- notebook 08
+
+GATE_COLOURS = {"i_t": "#16a34a", "f_t": "#dc2626", "g_t": "#9ca3af", "o_t": "#7c3aed"}   # notebook 09's too
+
+
+def variant_view(model: VariantModel, x, target: float | None = None, unit: int = 0, marks: tuple[int, ...] = (),
+                 input_gate: bool = True, forget_gate: bool = True, output_gate: bool = True,
+                 input_activation: bool = True, output_activation: bool = True, coupled: bool = False) -> View:
+    """A trained LSTM variant with some switches changed, run over a fixed probe: one unit's gates and c_t over time.
+
+    ``model`` a ``VariantModel`` of a ``VariantLSTM`` variant; ``x`` the
+    probe (1, T, D); the switches build ``model.rnn.with_switches(...)``
+    (same weights, the dropped blocks gone) and the model's head reads its
+    last h_t. ``marks``: steps to draw a line at (e.g. the adding problem's
+    markers); ``target``: the answer the probe asks for, if any. The
+    read-out: the changed layer's parameters, its answer, c_T of the unit
+    and the largest |c_t| of any unit.
+    """
+    check_instance("model", model, VariantModel, "a VariantModel of an LSTM variant (from variants.ablation)")
+    if not isinstance(model.rnn, VariantLSTM):
+        raise ValueError(f"model must hold a VariantLSTM (an LSTM variant), got {model.variant!r}")
+    x = model.rnn._check_x(x)
+    if x.shape[0] != 1:
+        raise ValueError(f"x must be one probe sequence, shape (1, steps, {model.rnn.input_size}), got {tuple(x.shape)}")
+    T, H = x.shape[1], model.rnn.hidden_size
+    unit = check_int("unit", unit, 0, H - 1)
+    check_instance("marks", marks, tuple, "a tuple of steps")
+    marks = tuple(check_int("marks[]", m, 0, T - 1) for m in marks)
+    target = None if target is None else check_in_range("target", target, -1e6, 1e6)
+    switches = dict(input_gate=input_gate, forget_gate=forget_gate, output_gate=output_gate,
+                    input_activation=input_activation, output_activation=output_activation, coupled=coupled)
+    cell = model.rnn.with_switches(**switches)          # checks each switch
+    with torch.no_grad():
+        signals = {k: v[0].numpy() for k, v in cell.trace(x).items()}      # (T, H) each
+        answer = model.head(torch.as_tensor(signals["h_t"][-1:], dtype=model.head.weight.dtype))[0]
+    answer = float(answer[0]) if answer.numel() == 1 else float(answer.argmax())
+    c_unit = signals["c_t"][:, unit]
+    t = np.arange(1, T + 1)
+    off = [name.replace("_", " ") for name, on in switches.items() if on is (name == "coupled")]
+    with panel_figure("variant_view", (7.5, 3.4), margins=(0.6, 0.5, 0.15, 0.35)) as fig:
+        ax = fig.add_subplot()                 # one axes, few ticks: each axes and tick costs a draw
+        for name, colour in GATE_COLOURS.items():
+            ax.plot(t, signals[name][:, unit], color=colour, lw=1.2, label=name)
+        ax.plot(t, c_unit, color="black", lw=2, label="c_t")
+        for m in marks:
+            ax.axvline(m + 1, color="#d1d5db", lw=1)
+        low, high = min(-1.0, float(c_unit.min())), max(1.0, float(c_unit.max()))
+        ax.set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
+        ax.set_yticks(np.unique(np.round([low, 0.0, 1.0, high], 1)))
+        ax.set_xticks(range(0, T + 1, max(1, T // 5)))
+        ax.set_xlabel("step t")
+        ax.legend(loc="lower left", ncol=5, fontsize=MIN_FONT_PT)
+        ax.set_title(f"unit {unit}: " + (", ".join(off) if off else "every switch as the model was trained"))
+        png = figure_png(fig)
+    params = sum(p.numel() for p in cell.parameters())
+    values = {"params": params, "answer": answer, "c_T": float(c_unit[-1]),
+              "max_abs_c": float(np.max(np.abs(signals["c_t"]))),
+              "mean_f": float(signals["f_t"][:, unit].mean()), "mean_i": float(signals["i_t"][:, unit].mean())}
+    rows = [("parameters", f"layer blocks {cell.blocks}", float(params)), ("answer", "head(h_T)", answer)]
+    rows += [("target", "what the probe asks", target)] if target is not None else []
+    rows += [("c_T", f"unit {unit}", values["c_T"]), ("max |c_t|", "any unit, any step", values["max_abs_c"])]
+    return View(png, readout_table(rows), values)

@@ -23,6 +23,7 @@ from lab_page import (
 
 from lstm_course.classroom.panels import gate_values_view
 from lstm_course.classroom.views import signed
+from lstm_course.topics.variants import parameter_count
 
 NOTEBOOKS = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 SLIDER_ORDER = ("i_t", "f_t", "g_t", "o_t", "c_prev")   # the order of the sliders in notebook 01's first panel (torch's gate order)
@@ -190,3 +191,20 @@ def test_key_press_to_new_figure_time(notebook_01, k, record_property):
           f"slowest {max(times):.0f} ms over {MOVES} presses ({', '.join(f'{t:.0f}' for t in times)})")
     assert len(times) == MOVES and all(t > 0 for t in times)
     assert_ran_clean(page, "01")
+
+
+def test_notebook_08_unticking_the_forget_gate_rebuilds_the_cell_without_it(lab, make_page):
+    """Notebook 08's panel: the 'forget gate' checkbox drops the f block (the read-out's parameter count falls)."""
+    pg = make_page()
+    open_notebook(pg, lab, "08_lstm_variants_measured.ipynb")
+    run_all_cells(pg)
+    assert_ran_clean(pg, "08_lstm_variants_measured.ipynb")
+    panel = notebook(pg).locator(".lstm-live-panel:has(.widget-checkbox)").first
+    panel.scroll_into_view_if_needed()
+    params = panel.locator(".lstm-value[data-name='parameters']")
+    assert params.inner_text() == signed(parameter_count("vanilla", 2, 16))
+    panel.locator(".widget-checkbox:has-text('forget gate') input").click()
+    want, deadline = signed(parameter_count("NFG", 2, 16)), time.monotonic() + 20
+    while params.inner_text() != want:
+        assert time.monotonic() < deadline, f"after unticking the forget gate the panel shows {params.inner_text()}"
+        time.sleep(0.1)

@@ -1,6 +1,6 @@
 """Property tests: whatever a learner's function returns or raises, every checker answers with a verdict.
 
-Each of the 7 checkers gets a function returning an arbitrary value (None, text, numbers with NaN/inf,
+Each of the 8 checkers gets a function returning an arbitrary value (None, text, numbers with NaN/inf,
 complex, ragged and mixed lists, tuples of arrays of random shapes and dtypes, dicts, tensors with grad,
 generators, objects whose conversion raises, huge views) or raising an arbitrary exception. The checker
 must return a CheckResult that did not pass, whose problems say what was wrong, from its own reading of
@@ -20,6 +20,7 @@ from lstm_course.classroom.checkers import (
     BACKWARD_KEYS,
     check_cell_backward,
     check_cell_step,
+    check_cifg_step,
     check_forget_scaling,
     check_last_step,
     check_sequence_forward,
@@ -28,7 +29,7 @@ from lstm_course.classroom.checkers import (
 )
 from lstm_course.classroom.checking import CheckResult
 
-CHECKERS = [check_cell_step, check_sequence_forward, check_cell_backward, check_forget_scaling, check_last_step,
+CHECKERS = [check_cell_step, check_cifg_step, check_sequence_forward, check_cell_backward, check_forget_scaling, check_last_step,
             check_summary, check_windows]
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
