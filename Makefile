@@ -6,6 +6,10 @@
 # `make lab` installs requirements.txt (what the course needs); `make test` adds
 # requirements-dev.txt (the maintainers' test tools). Set-up runs again only
 # when those files or pyproject.toml change.
+# torch comes first, from lstm_course/install.py: the CPU build on Linux without
+# an NVIDIA GPU (PyTorch's CPU index), PyPI's (CUDA) build where nvidia-smi finds
+# one, PyPI's on macOS and Windows. TORCH=cpu or TORCH=cuda forces it, also on an
+# environment already set up: make lab TORCH=cpu (README, "Which PyTorch").
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -14,28 +18,35 @@ STAMP  := $(VENV)/.course-installed
 DEV_STAMP := $(VENV)/.dev-installed
 NOTEBOOKS ?= notebooks
 LAB_ARGS ?=
+# auto | cpu | cuda (see above)
+TORCH ?=
 # Browser tests (tests/browser) run only with BROWSER=1.
 BROWSER ?=
 # JupyterLab refuses to run as root without this flag (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup check-clean strip
+.PHONY: lab test setup check-clean strip torch
 
-lab: $(STAMP)
+lab: $(STAMP) $(if $(TORCH),torch)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(NOTEBOOKS) $(ROOT_FLAG) $(LAB_ARGS)
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(if $(TORCH),torch)
 	$(BIN)/ruff check lstm_course tests benchmarks notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadscope $(if $(BROWSER),,-m "not browser")
 
-setup: $(STAMP)
+setup: $(STAMP) $(if $(TORCH),torch)
+
+# An explicit TORCH=cpu|cuda on an environment already set up: replaces torch if it is the other build.
+torch: | $(BIN)/python
+	$(BIN)/python lstm_course/install.py --torch $(TORCH)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ is needed, this is " + sys.version' \
 	  || { echo "Install Python 3.10 or newer, or run: make PYTHON=python3.11 ..."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): requirements.txt pyproject.toml | $(BIN)/python
+$(STAMP): requirements.txt pyproject.toml lstm_course/install.py | $(BIN)/python
+	$(BIN)/python lstm_course/install.py --torch $(or $(TORCH),auto)
 	$(BIN)/python -m pip install -r requirements.txt
 	$(BIN)/python -m pip install --no-deps -e .
 	$(BIN)/python -m lstm_course.environment --install-lab-settings
