@@ -56,9 +56,10 @@ $(DEV_STAMP): requirements-dev.txt $(STAMP)
 	$(BIN)/python -m pip install -r requirements-dev.txt
 	touch $(DEV_STAMP)
 
-# Notebooks are committed without outputs, execution counts or widget state.
-check-clean: $(STAMP)
-	$(BIN)/python .ci/notebooks_clean.py notebooks
+# Notebooks are committed clean (nbstripout --keep-id: no outputs, execution counts,
+# widget state or run metadata; cell ids kept). nbstripout is a test tool (requirements-dev.txt).
+check-clean: $(DEV_STAMP)
+	$(BIN)/nbstripout --keep-id --verify notebooks/*.ipynb
 
-strip: $(STAMP)
-	$(BIN)/python .ci/notebooks_clean.py --fix notebooks
+strip: $(DEV_STAMP)
+	$(BIN)/nbstripout --keep-id notebooks/*.ipynb

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +34,7 @@ def test_requirements_are_bounded_and_torch_is_pinned():
         assert any(re.match(rf"{name}\b", l) for l in lines), name
     dev = requirement_lines("requirements-dev.txt")
     assert dev[0] == "-r requirements.txt"          # the test tools come on top of the course's own packages
-    for name in ("pytest", "nbval", "playwright", "ruff", "hypothesis"):
+    for name in ("pytest", "nbval", "playwright", "ruff", "hypothesis", "nbstripout"):
         assert any(re.match(rf"{name}\b", l) for l in dev) and not any(re.match(rf"{name}\b", l) for l in lines), name
     for line in lines + dev[1:]:
         assert "==" in line or "<" in line, f"unbounded requirement: {line}"
@@ -88,19 +89,63 @@ def test_notebooks_are_numbered_and_structured():
         assert "sys.path" not in "".join(c.source for c in nb.cells), path.name
 
 
-def test_clean_checker_catches_and_fixes_a_dirty_notebook(tmp_path):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
-    nb.cells[0].execution_count = 3
-    nb.cells[0].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=3)]
-    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
-    nbformat.write(nb, tmp_path / "x.ipynb")
-    script = str(ROOT / ".ci" / "notebooks_clean.py")
-    dirty = subprocess.run([sys.executable, script, str(tmp_path)], capture_output=True, text=True)
-    assert dirty.returncode == 1
-    assert "cell 0 has outputs" in dirty.stdout and "widget state" in dirty.stdout and "execution count" in dirty.stdout
-    subprocess.run([sys.executable, script, "--fix", str(tmp_path)], check=True, capture_output=True)
-    clean = subprocess.run([sys.executable, script, str(tmp_path)], capture_output=True, text=True)
-    assert clean.returncode == 0 and "1 of 1 notebooks clean" in clean.stdout
+def _make_recipe(target: str) -> list[str]:
+    makefile = (ROOT / "Makefile").read_text()
+    return re.search(rf"^{target}:.*\n((?:\t.*\n)+)", makefile, flags=re.M).group(1).strip().splitlines()
+
+
+def _executed_looking_copy(folder: Path) -> tuple[Path, list[str]]:
+    """Notebook 00 as a run leaves it: outputs, an execution count, widget state, a cell's run metadata."""
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    ids = [c.id for c in nb.cells]
+    code = next(c for c in nb.cells if c.cell_type == "code")
+    code.execution_count = 3
+    code.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=3)]
+    code.metadata["execution"] = {"iopub.status.busy": "2026-12-04T14:00:00.000000Z"}
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2,
+                                                                              "version_minor": 0}}
+    path = folder / NOTEBOOKS[0].name
+    nbformat.write(nb, path)
+    return path, ids
+
+
+def test_make_check_clean_and_strip_are_nbstripout_keeping_cell_ids(tmp_path):
+    """make check-clean accepts the committed notebooks and refuses a run one; make strip cleans it, ids kept."""
+    pytest.importorskip("nbstripout", reason="nbstripout is a test tool: pip install -r requirements-dev.txt")
+    assert _make_recipe("check-clean") == ["$(BIN)/nbstripout --keep-id --verify notebooks/*.ipynb"]
+    assert _make_recipe("strip") == ["$(BIN)/nbstripout --keep-id notebooks/*.ipynb"]
+    nbstripout = [sys.executable, "-m", "nbstripout", "--keep-id"]
+    committed = subprocess.run(nbstripout + ["--verify"] + [str(p) for p in NOTEBOOKS], capture_output=True, text=True)
+    assert committed.returncode == 0, committed.stdout + committed.stderr
+    path, ids = _executed_looking_copy(tmp_path)
+    dirty = subprocess.run(nbstripout + ["--verify", str(path)], capture_output=True, text=True)
+    assert dirty.returncode == 1 and "would have stripped" in dirty.stdout
+    subprocess.run(nbstripout + [str(path)], check=True)
+    stripped = nbformat.read(path, as_version=4)
+    assert [c.id for c in stripped.cells] == ids and "widgets" not in stripped.metadata
+    assert all(not c.get("outputs") and c.execution_count is None and "execution" not in c.metadata
+               for c in stripped.cells if c.cell_type == "code")
+    assert path.read_text() == NOTEBOOKS[0].read_text()          # exactly the committed file again
+
+
+def test_the_optional_git_filter_in_the_readme_commits_clean_notebooks(tmp_path):
+    """README's git filter: `git add` of a run notebook stores it clean, cell ids kept."""
+    pytest.importorskip("nbstripout", reason="nbstripout is a test tool: pip install -r requirements-dev.txt")
+    readme = (ROOT / "README.md").read_text()
+    config = re.search(r"^\s*git config filter\.nbstripout\.clean '(.+)'$", readme, flags=re.M)
+    assert config and config.group(1) == ".venv/bin/python -m nbstripout --keep-id"
+    assert "*.ipynb filter=nbstripout" in readme
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True, text=True).stdout
+
+    git("init", "-q")
+    git("config", "filter.nbstripout.clean", f"{sys.executable} -m nbstripout --keep-id")
+    git("config", "filter.nbstripout.smudge", "cat")
+    (tmp_path / ".git" / "info" / "attributes").write_text("*.ipynb filter=nbstripout\n")
+    path, _ = _executed_looking_copy(tmp_path)
+    git("add", path.name)
+    assert git("show", f":{path.name}") == NOTEBOOKS[0].read_text()
 
 
 def test_package_is_installed_not_path_hacked():
