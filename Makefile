@@ -20,14 +20,17 @@ NOTEBOOKS ?= notebooks
 LAB_ARGS ?=
 # auto | cpu | cuda (see above)
 TORCH ?=
+# JupyterLab's interface language, opt-in: make lab LAB_LANG=zh_CN (LAB_LANG=en for English again).
+# Installs the language pack and sets the locale in the environment's overrides.json; the course stays English.
+LAB_LANG ?=
 # Browser tests (tests/browser) run only with BROWSER=1.
 BROWSER ?=
 # JupyterLab refuses to run as root without this flag (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup check-clean strip torch
+.PHONY: lab test setup check-clean strip torch lab-language
 
-lab: $(STAMP) $(if $(TORCH),torch)
+lab: $(STAMP) $(if $(TORCH),torch) $(if $(LAB_LANG),lab-language)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(NOTEBOOKS) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(DEV_STAMP) $(if $(TORCH),torch)
@@ -35,6 +38,9 @@ test: $(DEV_STAMP) $(if $(TORCH),torch)
 	$(BIN)/python -m pytest -n 2 --dist loadscope $(if $(BROWSER),,-m "not browser")
 
 setup: $(STAMP) $(if $(TORCH),torch)
+
+lab-language: $(STAMP)
+	$(BIN)/python -m lstm_course.environment --lab-language $(LAB_LANG)
 
 # An explicit TORCH=cpu|cuda on an environment already set up: replaces torch if it is the other build.
 torch: | $(BIN)/python

@@ -43,7 +43,8 @@ def test_requirements_are_bounded_and_torch_is_pinned():
 def test_make_lab_installs_the_course_and_make_test_adds_the_test_tools():
     makefile = (ROOT / "Makefile").read_text()
     torch = r"( \$\(if \$\(TORCH\),torch\))?"     # make lab TORCH=cpu|cuda re-chooses torch (tests/test_install.py)
-    assert re.search(rf"^lab: \$\(STAMP\){torch}$", makefile, flags=re.M)
+    lang = r"( \$\(if \$\(LAB_LANG\),lab-language\))?"   # make lab LAB_LANG=zh_CN (tests/test_environment.py)
+    assert re.search(rf"^lab: \$\(STAMP\){torch}{lang}$", makefile, flags=re.M)
     assert re.search(rf"^test: \$\(DEV_STAMP\){torch}$", makefile, flags=re.M)
     assert re.search(r"^\$\(STAMP\):.*requirements\.txt", makefile, flags=re.M)
     assert re.search(r"^\$\(DEV_STAMP\): requirements-dev\.txt \$\(STAMP\)$", makefile, flags=re.M)
