@@ -231,3 +231,13 @@ def test_no_figure_text_below_10_pt_in_the_notebooks_or_the_package():
     small = [(name, m.group(0)) for name, text in sources.items()
              for m in re.finditer(r"\b(?:fontsize|labelsize)\s*=\s*(\d+(?:\.\d+)?)\b", text) if float(m.group(1)) < 10]
     assert not small, small
+
+
+def test_teaching_notes_cover_every_notebook_and_the_readme_points_to_them():
+    teaching = (ROOT / "TEACHING.md").read_text()
+    rows = re.findall(r"^\| (\d\d) [^|]+\| [^|]+\| [^|]+\| [^|]+\|$", teaching, flags=re.M)
+    assert rows == [p.name[:2] for p in NOTEBOOKS]           # one row per notebook, in course order, four columns
+    assert "application:toggle-presentation-mode" in teaching and "rise issues #119 and #126" in teaching
+    assert "make lab LAB_LANG=zh_CN" in teaching
+    readme = (ROOT / "README.md").read_text()
+    assert "## For teachers" in readme and "(TEACHING.md)" in readme.split("## For teachers", 1)[1].split("\n## ")[0]
