@@ -45,7 +45,8 @@ def test_make_lab_installs_the_course_and_make_test_adds_the_test_tools():
     torch = r"( \$\(if \$\(TORCH\),torch\))?"     # make lab TORCH=cpu|cuda re-chooses torch (tests/test_install.py)
     lang = r"( \$\(if \$\(LAB_LANG\),lab-language\))?"   # make lab LAB_LANG=zh_CN (tests/test_environment.py)
     assert re.search(rf"^lab: \$\(STAMP\){torch}{lang}$", makefile, flags=re.M)
-    assert re.search(rf"^test: \$\(DEV_STAMP\){torch}$", makefile, flags=re.M)
+    site = r"( \$\(if \$\(BROWSER\),site\))?"       # make test BROWSER=1 builds the static site when stale
+    assert re.search(rf"^test: \$\(DEV_STAMP\){torch}{site}$", makefile, flags=re.M)
     assert re.search(r"^\$\(STAMP\):.*requirements\.txt", makefile, flags=re.M)
     assert re.search(r"^\$\(DEV_STAMP\): requirements-dev\.txt \$\(STAMP\)$", makefile, flags=re.M)
     assert "pip install -r requirements-dev.txt" in makefile
@@ -241,3 +242,21 @@ def test_teaching_notes_cover_every_notebook_and_the_readme_points_to_them():
     assert "make lab LAB_LANG=zh_CN" in teaching
     readme = (ROOT / "README.md").read_text()
     assert "## For teachers" in readme and "(TEACHING.md)" in readme.split("## For teachers", 1)[1].split("\n## ")[0]
+
+
+def test_binder_installs_requirements_with_the_cpu_build_and_does_what_make_lab_does():
+    """.binder/ (repo2docker) stays requirements.txt with torch's CPU build, and its postBuild is make's set-up."""
+    binder = requirement_lines(".binder/requirements.txt")
+    assert binder[0] == "--extra-index-url https://download.pytorch.org/whl/cpu"
+    pin = next(l for l in requirement_lines() if l.startswith("torch=="))
+    assert binder[1:] == [pin + "+cpu" if l == pin else l for l in requirement_lines()]
+    post = (ROOT / ".binder" / "postBuild")
+    steps = [l for l in post.read_text().splitlines() if l and not l.startswith(("#", "set "))]
+    assert post.stat().st_mode & 0o111 and post.read_text().startswith("#!/bin/bash")
+    makefile = (ROOT / "Makefile").read_text()
+    for step in steps:
+        assert f"$(BIN)/python -m {step.removeprefix('python -m ')}" in makefile or \
+            f"$(BIN)/python -m {step}" in makefile, step
+    assert (ROOT / ".binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    readme = (ROOT / "README.md").read_text()
+    assert "mybinder.org" in readme and "googlecolab/colabtools#4525" in readme
