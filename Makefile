@@ -23,21 +23,34 @@ TORCH ?=
 # JupyterLab's interface language, opt-in: make lab LAB_LANG=zh_CN (LAB_LANG=en for English again).
 # Installs the language pack and sets the locale in the environment's overrides.json; the course stays English.
 LAB_LANG ?=
-# Browser tests (tests/browser) run only with BROWSER=1.
+# Browser tests (tests/browser) run only with BROWSER=1; they include the static site's (make site first, when stale).
 BROWSER ?=
+# The static site (README, "Read the course without installing"): every notebook executed, one page each.
+SITE ?= build/site
+SITE_SOURCES := $(wildcard notebooks/*.ipynb) $(shell find lstm_course -name '*.py') site/package-lock.json
 # JupyterLab refuses to run as root without this flag (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup check-clean strip torch lab-language
+.PHONY: lab test setup check-clean strip torch lab-language site site-only
 
 lab: $(STAMP) $(if $(TORCH),torch) $(if $(LAB_LANG),lab-language)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(NOTEBOOKS) $(ROOT_FLAG) $(LAB_ARGS)
 
-test: $(DEV_STAMP) $(if $(TORCH),torch)
+test: $(DEV_STAMP) $(if $(TORCH),torch) $(if $(BROWSER),site)
 	$(BIN)/ruff check lstm_course tests benchmarks notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadscope $(if $(BROWSER),,-m "not browser")
 
 setup: $(STAMP) $(if $(TORCH),torch)
+
+site: $(if $(ONLY),site-only,$(SITE)/index.html)
+
+$(SITE)/index.html: $(SITE_SOURCES) $(STAMP)
+	$(BIN)/python -m lstm_course.site --out $(SITE)
+
+# make site ONLY="00 01": those notebooks only; the index is dated 1970 so that the next plain `make site` rebuilds all
+site-only: $(STAMP)
+	$(BIN)/python -m lstm_course.site --out $(SITE) --only $(ONLY)
+	touch -d @0 $(SITE)/index.html
 
 lab-language: $(STAMP)
 	$(BIN)/python -m lstm_course.environment --lab-language $(LAB_LANG)
