@@ -109,7 +109,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _third_party_imports() -> set[str]:
     """Top-level modules imported by lstm_course and by the notebooks' code cells, standard library left out."""
-    sources = [p.read_text() for p in (ROOT / "lstm_course").rglob("*.py")]
+    # site.py builds the static site (make site) where JupyterLab runs: nbconvert and nbclient come with
+    # JupyterLab, and no notebook imports it
+    sources = [p.read_text() for p in (ROOT / "lstm_course").rglob("*.py") if p != ROOT / "lstm_course" / "site.py"]
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         sources += ["\n".join(l for l in c.source.splitlines() if not l.startswith(("%", "!")))
                     for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
