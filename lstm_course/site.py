@@ -67,6 +67,7 @@ class Page:
     html: str
     title: str
     seconds: float
+    errors: tuple[str, ...] = ()      # the cells that failed (only with allow_errors)
 
 
 def keep(relpath: str, patterns: tuple[str, ...]) -> bool:
@@ -110,15 +111,24 @@ def vendor(static: Path, npm_dir: Path = NPM_BUILD) -> dict[str, int]:
             "mathjax": copy_kept(modules / "mathjax", static / "mathjax", MATHJAX_KEEP)}
 
 
-def execute(path: Path, timeout: int = 900):
-    """The notebook at ``path``, executed top to bottom in a fresh kernel in its folder, widget state kept."""
+def execute(path: Path, timeout: int = 900, allow_errors: bool = False):
+    """The notebook at ``path``, executed top to bottom in a fresh kernel in its folder, widget state kept.
+
+    A cell that fails stops the build (``CellExecutionError``), unless ``allow_errors``: then every cell
+    runs and the page shows the error where it happened."""
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True, allow_errors=allow_errors,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     return nb
+
+
+def errors_of(nb) -> list[str]:
+    """'cell k: ErrorName' for every error output of an executed notebook."""
+    return [f"cell {k}: {o.get('ename')}" for k, c in enumerate(nb.cells) if c.cell_type == "code"
+            for o in c.get("outputs", []) if o.get("output_type") == "error"]
 
 
 def title_of(nb) -> str:
@@ -160,8 +170,10 @@ def index_html(pages: list[Page]) -> str:
             f"<ol>{rows}</ol></body></html>\n")
 
 
-def build(out: Path = OUT, only: list[str] | None = None, notebooks: Path = NOTEBOOKS) -> list[Page]:
-    """Execute the notebooks (those whose number is in ``only``, else all) and write the site into ``out``."""
+def build(out: Path = OUT, only: list[str] | None = None, notebooks: Path = NOTEBOOKS,
+          allow_errors: bool = False) -> list[Page]:
+    """Execute the notebooks (those whose number is in ``only``, else all) and write the site into ``out``.
+    ``allow_errors``: see ``execute``; the pages that hold an error are printed."""
     paths = sorted(notebooks.glob("*.ipynb"))
     if only:
         paths = [p for p in paths if p.name[:2] in only]
@@ -174,11 +186,13 @@ def build(out: Path = OUT, only: list[str] | None = None, notebooks: Path = NOTE
     executed = []
     for path in paths:
         start = time.perf_counter()
-        nb = execute(path)
+        nb = execute(path, allow_errors=allow_errors)
         seconds = time.perf_counter() - start
         executed.append((path, nb, seconds))
-        print(f"executed {path.name} in {seconds:.0f} s", flush=True)
-    pages = [Page(p.name, p.stem + ".html", title_of(nb), s) for p, nb, s in executed]
+        errors = errors_of(nb)
+        print(f"executed {path.name} in {seconds:.0f} s" + (f"; ERRORS: {', '.join(errors)}" if errors else ""),
+              flush=True)
+    pages = [Page(p.name, p.stem + ".html", title_of(nb), s, tuple(errors_of(nb))) for p, nb, s in executed]
     for k, (path, nb, _) in enumerate(executed):
         links = ['<a href="index.html">all notebooks</a>']
         if k > 0:
@@ -195,16 +209,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lstm_course.site", description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=OUT, help=f"the site's folder (default {OUT.relative_to(ROOT)})")
     parser.add_argument("--only", nargs="+", metavar="NN", help="only these notebooks, by number (a quick build)")
+    parser.add_argument("--allow-errors", action="store_true",
+                        help="go on past a failing cell, showing the error on its page (the exit status is then 1)")
     args = parser.parse_args(argv)
     from .torchkit import cpu_model
 
     start = time.perf_counter()
-    pages = build(args.out, args.only)
+    pages = build(args.out, args.only, allow_errors=args.allow_errors)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
     print(f"site: {len(pages)} notebook pages and index.html in {args.out}, {size / 1e6:.1f} MB; "
           f"executed in {sum(p.seconds for p in pages):.0f} s ({time.perf_counter() - start:.0f} s in all) "
           f"on {cpu_model()}")
-    return 0
+    failed = [p.notebook for p in pages if p.errors]
+    if failed:
+        print(f"cells failed in {', '.join(failed)}: the site shows their errors", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -81,3 +81,10 @@ def test_bad_arguments_are_named(tmp_path):
         site.keep(3, site.MATHJAX_KEEP)
     with pytest.raises(ValueError, match="only must name notebook numbers"):
         site.build(tmp_path / "out", only=["99"])
+
+
+def test_a_failing_cell_is_named(tmp_path):
+    nb = _small_notebook()
+    nb.cells[1].outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="", traceback=[])]
+    assert site.errors_of(nb) == ["cell 1: AssertionError"]
+    assert site.errors_of(_small_notebook()) == []
