@@ -77,8 +77,12 @@ $(DEV_STAMP): requirements-dev.txt $(STAMP)
 
 # Notebooks are committed clean (nbstripout --keep-id: no outputs, execution counts,
 # widget state or run metadata; cell ids kept). nbstripout is a test tool (requirements-dev.txt).
+# The extra keys: the details of language_info a run adds (the committed notebooks keep only its name).
+NB_EXTRA_KEYS := metadata.language_info.codemirror_mode metadata.language_info.file_extension metadata.language_info.mimetype metadata.language_info.nbconvert_exporter metadata.language_info.pygments_lexer metadata.language_info.version
+NBSTRIPOUT = $(BIN)/nbstripout --keep-id --extra-keys "$(NB_EXTRA_KEYS)"
+
 check-clean: $(DEV_STAMP)
-	$(BIN)/nbstripout --keep-id --verify notebooks/*.ipynb
+	$(NBSTRIPOUT) --verify notebooks/*.ipynb
 
 strip: $(DEV_STAMP)
-	$(BIN)/nbstripout --keep-id notebooks/*.ipynb
+	$(NBSTRIPOUT) notebooks/*.ipynb

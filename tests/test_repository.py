@@ -96,6 +96,12 @@ def _make_recipe(target: str) -> list[str]:
     return re.search(rf"^{target}:.*\n((?:\t.*\n)+)", makefile, flags=re.M).group(1).strip().splitlines()
 
 
+def _extra_keys() -> list[str]:
+    """The Makefile's NB_EXTRA_KEYS: the language_info details a run adds, stripped like the outputs."""
+    makefile = (ROOT / "Makefile").read_text()
+    return re.search(r"^NB_EXTRA_KEYS := (.+)$", makefile, flags=re.M).group(1).split()
+
+
 def _executed_looking_copy(folder: Path) -> tuple[Path, list[str]]:
     """Notebook 00 as a run leaves it: outputs, an execution count, widget state, a cell's run metadata."""
     nb = nbformat.read(NOTEBOOKS[0], as_version=4)
@@ -104,6 +110,9 @@ def _executed_looking_copy(folder: Path) -> tuple[Path, list[str]]:
     code.execution_count = 3
     code.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=3)]
     code.metadata["execution"] = {"iopub.status.busy": "2026-12-04T14:00:00.000000Z"}
+    nb.metadata["language_info"] = {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+                                    "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+                                    "pygments_lexer": "ipython3", "version": "3.11.7"}    # what a kernel writes
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2,
                                                                               "version_minor": 0}}
     path = folder / NOTEBOOKS[0].name
@@ -114,9 +123,11 @@ def _executed_looking_copy(folder: Path) -> tuple[Path, list[str]]:
 def test_make_check_clean_and_strip_are_nbstripout_keeping_cell_ids(tmp_path):
     """make check-clean accepts the committed notebooks and refuses a run one; make strip cleans it, ids kept."""
     pytest.importorskip("nbstripout", reason="nbstripout is a test tool: pip install -r requirements-dev.txt")
-    assert _make_recipe("check-clean") == ["$(BIN)/nbstripout --keep-id --verify notebooks/*.ipynb"]
-    assert _make_recipe("strip") == ["$(BIN)/nbstripout --keep-id notebooks/*.ipynb"]
-    nbstripout = [sys.executable, "-m", "nbstripout", "--keep-id"]
+    assert _make_recipe("check-clean") == ["$(NBSTRIPOUT) --verify notebooks/*.ipynb"]
+    assert _make_recipe("strip") == ["$(NBSTRIPOUT) notebooks/*.ipynb"]
+    makefile = (ROOT / "Makefile").read_text()
+    assert 'NBSTRIPOUT = $(BIN)/nbstripout --keep-id --extra-keys "$(NB_EXTRA_KEYS)"' in makefile
+    nbstripout = [sys.executable, "-m", "nbstripout", "--keep-id", "--extra-keys", " ".join(_extra_keys())]
     committed = subprocess.run(nbstripout + ["--verify"] + [str(p) for p in NOTEBOOKS], capture_output=True, text=True)
     assert committed.returncode == 0, committed.stdout + committed.stderr
     path, ids = _executed_looking_copy(tmp_path)
@@ -143,6 +154,9 @@ def test_the_optional_git_filter_in_the_readme_commits_clean_notebooks(tmp_path)
 
     git("init", "-q")
     git("config", "filter.nbstripout.clean", f"{sys.executable} -m nbstripout --keep-id")
+    keys = re.search(r"^\s*git config filter\.nbstripout\.extrakeys '(.+)'$", readme, flags=re.M)
+    assert keys and keys.group(1).split() == _extra_keys()
+    git("config", "filter.nbstripout.extrakeys", keys.group(1))
     git("config", "filter.nbstripout.smudge", "cat")
     (tmp_path / ".git" / "info" / "attributes").write_text("*.ipynb filter=nbstripout\n")
     path, _ = _executed_looking_copy(tmp_path)
