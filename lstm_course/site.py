@@ -12,7 +12,8 @@ does), exports it with nbconvert's lab template, and writes:
 - ``static/``: every script the pages load, taken at build time from the npm
   packages pinned in ``site/package.json`` (``@jupyter-widgets/html-manager``,
   ``requirejs``, ``mathjax`` 2, which nbconvert's templates configure), MathJax
-  pruned to what these pages use (``MATHJAX_KEEP``). No page loads anything
+  pruned to what these pages use (``MATHJAX_KEEP``); the widget manager goes to
+  ``@jupyter-widgets/`` (``WIDGETS_DIR``). No page loads anything
   from another site (tests/browser/test_site.py opens every page).
 
 Needs Node.js and npm for the vendoring step (``npm ci``), and the course's
@@ -40,7 +41,10 @@ OUT = ROOT / "build" / "site"
 NPM_BUILD = ROOT / "build" / "site-npm"  # where npm ci installs them
 
 REQUIRE_JS = "static/require.js"
-WIDGETS_JS = "static/html-manager/embed-amd.js"
+# The widget manager's bundle defines AMD modules named "@jupyter-widgets/...": its icon fonts are asked for
+# under @jupyter-widgets/ and @jupyter-widgets/html-manager/dist/ of the page's folder, so it lives there.
+WIDGETS_DIR = "@jupyter-widgets/html-manager/dist"
+WIDGETS_JS = f"{WIDGETS_DIR}/embed-amd.js"
 MATHJAX_JS = "static/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
 # MathJax 2 is 73 MB as npm ships it; these pages need its TeX input, the CommonHTML output with its woff
 # fonts, and the extensions its combined configuration loads (menu, zoom, TeX packages).
@@ -50,7 +54,8 @@ MATHJAX_KEEP = (
     "fonts/HTML-CSS/TeX/woff/**",
 )
 # the widget manager's own files: its AMD bundle and the icon fonts its CSS points at, in the formats browsers take
-WIDGETS_KEEP = ("embed-amd.js", "*.woff2", "*.woff")   # browsers take woff2 (or woff) before ttf, eot, svg
+WIDGETS_KEEP = ("embed-amd.js", "*.woff2")   # browsers take woff2 before woff, ttf, eot, svg
+WIDGET_FONTS = ("*.woff2",)
 LIVE_NOTE = (
     "You are reading a static copy of this notebook: every figure and number on this page was computed when "
     "the page was built, and the sliders show the state they had then. Moving a slider here redraws nothing: "
@@ -92,7 +97,8 @@ def copy_kept(src: Path, dst: Path, patterns: tuple[str, ...]) -> int:
 
 
 def vendor(static: Path, npm_dir: Path = NPM_BUILD) -> dict[str, int]:
-    """``npm ci`` the pinned packages (once per lock file), then copy what the pages load into ``static``."""
+    """``npm ci`` the pinned packages (once per lock file), then copy what the pages load into ``static``
+    (the widget manager into ``WIDGETS_DIR`` beside it, where its module names point)."""
     lock = (VENDOR / "package-lock.json").read_text(encoding="utf-8")
     if not (npm_dir / "node_modules").is_dir() or (npm_dir / "package-lock.json").read_text(encoding="utf-8") != lock:
         shutil.rmtree(npm_dir, ignore_errors=True)
@@ -106,8 +112,9 @@ def vendor(static: Path, npm_dir: Path = NPM_BUILD) -> dict[str, int]:
     static.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(modules / "requirejs" / "require.js", static / "require.js")
     return {"require.js": (static / "require.js").stat().st_size,
-            "html-manager": copy_kept(modules / "@jupyter-widgets" / "html-manager" / "dist", static / "html-manager",
-                                      WIDGETS_KEEP),
+            "html-manager": copy_kept(dist := modules / "@jupyter-widgets" / "html-manager" / "dist",
+                                      static.parent / WIDGETS_DIR, WIDGETS_KEEP)
+            + copy_kept(dist, static.parent / "@jupyter-widgets", WIDGET_FONTS),
             "mathjax": copy_kept(modules / "mathjax", static / "mathjax", MATHJAX_KEEP)}
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARTIFACTS, ROOT
+from conftest import ARTIFACTS, ROOT
 
 SITE = Path(os.environ.get("SITE_DIR", ROOT / "build" / "site"))
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
