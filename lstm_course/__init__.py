@@ -19,6 +19,9 @@ Where code lives (the same rule as README.md, "Where code lives"):
   seeds, one model with a linear head, one training loop, one timer).
 - ``validate``: the argument checks every public function uses.
 - ``environment``: the set-up check of notebook 00 and JupyterLab's settings.
+- ``install``: which torch build the set-up installs (standard library only: ``make``
+  runs it as a file before anything else is installed).
+- ``site``: the static site of ``make site`` (every notebook executed, one page each).
 """
 
 __version__ = "0.1.0"

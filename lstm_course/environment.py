@@ -9,7 +9,10 @@ the maintainers' test tools (requirements-dev.txt), and JupyterLab's widget
 setting, read from the running JupyterLab server when the kernel can find
 one, else from the kernel environment's overrides.json.
 ``install_lab_overrides()`` writes that setting into an environment
-(``python -m lstm_course.environment --install-lab-settings``).
+(``python -m lstm_course.environment --install-lab-settings``), and with a
+``locale`` JupyterLab's interface language too (``make lab LAB_LANG=zh_CN``:
+``--lab-language zh_CN`` installs the language pack and sets the locale in
+the same overrides.json; the course's own text stays English).
 
 Why the setting: JupyterLab 4.4+ with ipykernel 7 sends widget messages to a
 kernel subshell, where a figure drawn from a slider callback can race with
@@ -32,6 +35,9 @@ from pathlib import Path
 
 SUBSHELL_PLUGIN = "@jupyterlab/apputils-extension:kernels-settings"
 LAB_OVERRIDES = {SUBSHELL_PLUGIN: {"commsOverSubshells": "disabled"}}
+TRANSLATION_PLUGIN = "@jupyterlab/translation-extension:plugin"   # its "locale" is the interface language
+ENGLISH = ("en", "en_US", "default")      # JupyterLab's own language: no language pack, locale "en"
+LANGUAGE_PACK_VERSIONS = ">=4.4,<5"       # the packs of JupyterLab 4 (zh-CN 4.5.post3 tried on JupyterLab 4.6.6)
 REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
 DEV_REQUIREMENTS = REQUIREMENTS.with_name("requirements-dev.txt")
 # The distributions the notebooks and lstm_course import (IPython comes with ipykernel);
@@ -65,7 +71,7 @@ def _read_overrides(path: Path) -> dict:
     if not isinstance(current, dict):
         raise ValueError(f"{path} must hold a JSON object ({{...}}) of plugin settings, got a JSON "
                          f"{type(current).__name__}; fix or remove it, then run this again")
-    for plugin in LAB_OVERRIDES:
+    for plugin in (*LAB_OVERRIDES, TRANSLATION_PLUGIN):
         if not isinstance(current.get(plugin, {}), dict):
             raise ValueError(f"{path}: the settings of {plugin!r} must be a JSON object, got a JSON "
                              f"{type(current[plugin]).__name__}; fix or remove it, then run this again")
@@ -78,11 +84,39 @@ def overrides_path(prefix: str | Path | None = None) -> Path:
     return Path(prefix or sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
 
 
-def install_lab_overrides(prefix: str | Path | None = None) -> Path:
-    """Merge ``LAB_OVERRIDES`` into the environment's overrides.json (other settings kept); returns its path."""
+def _check_locale(locale: str) -> str:
+    import re
+
+    if not isinstance(locale, str):
+        raise TypeError(f"locale must be a str such as 'zh_CN', got {type(locale).__name__}")
+    if locale not in ENGLISH and not re.fullmatch(r"[a-z]{2,3}_[A-Z]{2}", locale):
+        raise ValueError(f"locale must be a language_COUNTRY code such as 'zh_CN' (or 'en' for English), got {locale!r}")
+    return locale
+
+
+def lab_overrides(locale: str | None = None) -> dict:
+    """The settings the course writes into overrides.json: ``LAB_OVERRIDES``, and with ``locale`` (e.g. "zh_CN")
+    the interface language; English ("en", "en_US" or "default") sets "en", JupyterLab's own."""
+    settings = {plugin: dict(values) for plugin, values in LAB_OVERRIDES.items()}
+    if locale is not None:
+        settings[TRANSLATION_PLUGIN] = {"locale": "en" if _check_locale(locale) in ENGLISH else locale}
+    return settings
+
+
+def language_pack(locale: str) -> str | None:
+    """The pip requirement of JupyterLab's language pack for ``locale`` (``"zh_CN"`` ->
+    ``"jupyterlab-language-pack-zh-CN>=4.4,<5"``), or None for English, which needs none."""
+    if _check_locale(locale) in ENGLISH:
+        return None
+    return f"jupyterlab-language-pack-{locale.replace('_', '-')}{LANGUAGE_PACK_VERSIONS}"
+
+
+def install_lab_overrides(prefix: str | Path | None = None, locale: str | None = None) -> Path:
+    """Merge ``lab_overrides(locale)`` into the environment's overrides.json (other settings kept); returns its path."""
     path = overrides_path(prefix)
+    wanted = lab_overrides(locale)
     current = _read_overrides(path) if path.exists() else {}
-    for plugin, settings in LAB_OVERRIDES.items():
+    for plugin, settings in wanted.items():
         current.setdefault(plugin, {}).update(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(current, indent=2) + "\n", encoding="utf-8")
@@ -268,7 +302,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lstm_course.environment", description=__doc__.split("\n")[0])
     parser.add_argument("--install-lab-settings", action="store_true",
                         help="write JupyterLab's commsOverSubshells=disabled override into this environment")
+    parser.add_argument("--lab-language", metavar="LOCALE",
+                        help="JupyterLab's interface in this language (e.g. zh_CN; en for English): installs its "
+                             "language pack with pip and writes the locale with the settings above")
     args = parser.parse_args(argv)
+    if args.lab_language is not None:
+        requirement = language_pack(args.lab_language)
+        if requirement is not None:
+            import subprocess
+
+            command = [sys.executable, "-m", "pip", "install", requirement]
+            print("+ " + " ".join(command), flush=True)
+            if subprocess.run(command).returncode:
+                return 1
+        print(f"JupyterLab settings override written (locale {args.lab_language}): "
+              f"{install_lab_overrides(locale=args.lab_language)}; reload JupyterLab's page to see it")
+        return 0
     if args.install_lab_settings:
         print(f"JupyterLab settings override written: {install_lab_overrides()}")
         return 0

@@ -109,7 +109,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _third_party_imports() -> set[str]:
     """Top-level modules imported by lstm_course and by the notebooks' code cells, standard library left out."""
-    sources = [p.read_text() for p in (ROOT / "lstm_course").rglob("*.py")]
+    # site.py builds the static site (make site) where JupyterLab runs: nbconvert and nbclient come with
+    # JupyterLab, and no notebook imports it
+    sources = [p.read_text() for p in (ROOT / "lstm_course").rglob("*.py") if p != ROOT / "lstm_course" / "site.py"]
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         sources += ["\n".join(l for l in c.source.splitlines() if not l.startswith(("%", "!")))
                     for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
@@ -202,3 +204,57 @@ def test_a_server_of_another_folder_or_one_that_does_not_answer_is_not_used(lab_
         check = environment.lab_setting_check(folder=tmp_path, servers=servers)
         assert not check.required and "no JupyterLab server found" in check.where and sys.prefix in check.where
     assert environment.server_setting(wrong_token) is None
+
+
+def _lab_schema(plugin: str) -> dict:
+    """The JSON schema of a JupyterLab plugin's settings, as the installed JupyterLab ships it."""
+    schemas = Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas"
+    package, name = plugin.split(":")
+    path = schemas / package / f"{name}.json"
+    if not path.exists():
+        pytest.skip(f"JupyterLab's schemas are not in this environment ({path})")
+    return json.loads(path.read_text())
+
+
+def test_the_chinese_interface_is_one_more_setting_in_the_same_override(tmp_path):
+    """make lab LAB_LANG=zh_CN: the locale goes into the overrides.json that holds the widget setting."""
+    path = environment.overrides_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"@jupyterlab/notebook-extension:tracker": {"maxNumberOutputs": 10}}))
+    environment.install_lab_overrides(tmp_path, locale="zh_CN")
+    assert json.loads(path.read_text()) == {
+        "@jupyterlab/notebook-extension:tracker": {"maxNumberOutputs": 10},
+        "@jupyterlab/apputils-extension:kernels-settings": {"commsOverSubshells": "disabled"},
+        "@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"},
+    }
+    assert environment.lab_overrides_installed(tmp_path)
+    environment.install_lab_overrides(tmp_path)                      # a later plain set-up keeps the language
+    assert json.loads(path.read_text())[environment.TRANSLATION_PLUGIN] == {"locale": "zh_CN"}
+    environment.install_lab_overrides(tmp_path, locale="en")         # make lab LAB_LANG=en: English again
+    assert json.loads(path.read_text())[environment.TRANSLATION_PLUGIN] == {"locale": "en"}
+    for plugin, settings in environment.lab_overrides("zh_CN").items():   # real plugin ids and keys
+        assert set(settings) <= set(_lab_schema(plugin)["properties"]), plugin
+
+
+@pytest.mark.parametrize("locale, requirement", [
+    ("zh_CN", "jupyterlab-language-pack-zh-CN>=4.4,<5"),
+    ("fr_FR", "jupyterlab-language-pack-fr-FR>=4.4,<5"),
+    ("en", None), ("en_US", None), ("default", None),
+])
+def test_the_language_pack_pip_installs(locale, requirement):
+    assert environment.language_pack(locale) == requirement
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: environment.language_pack("zh-CN"), ValueError, "locale must be a language_COUNTRY code"),
+    (lambda: environment.lab_overrides(3), TypeError, "locale must be a str"),
+    (lambda: environment.install_lab_overrides(locale="chinese"), ValueError, "got 'chinese'"),
+])
+def test_bad_locales_are_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_make_lab_lab_lang_runs_the_language_option():
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
+    assert "$(BIN)/python -m lstm_course.environment --lab-language $(LAB_LANG)" in makefile

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +34,7 @@ def test_requirements_are_bounded_and_torch_is_pinned():
         assert any(re.match(rf"{name}\b", l) for l in lines), name
     dev = requirement_lines("requirements-dev.txt")
     assert dev[0] == "-r requirements.txt"          # the test tools come on top of the course's own packages
-    for name in ("pytest", "nbval", "playwright", "ruff", "hypothesis"):
+    for name in ("pytest", "nbval", "playwright", "ruff", "hypothesis", "nbstripout"):
         assert any(re.match(rf"{name}\b", l) for l in dev) and not any(re.match(rf"{name}\b", l) for l in lines), name
     for line in lines + dev[1:]:
         assert "==" in line or "<" in line, f"unbounded requirement: {line}"
@@ -41,8 +42,11 @@ def test_requirements_are_bounded_and_torch_is_pinned():
 
 def test_make_lab_installs_the_course_and_make_test_adds_the_test_tools():
     makefile = (ROOT / "Makefile").read_text()
-    assert re.search(r"^lab: \$\(STAMP\)$", makefile, flags=re.M)
-    assert re.search(r"^test: \$\(DEV_STAMP\)$", makefile, flags=re.M)
+    torch = r"( \$\(if \$\(TORCH\),torch\))?"     # make lab TORCH=cpu|cuda re-chooses torch (tests/test_install.py)
+    lang = r"( \$\(if \$\(LAB_LANG\),lab-language\))?"   # make lab LAB_LANG=zh_CN (tests/test_environment.py)
+    assert re.search(rf"^lab: \$\(STAMP\){torch}{lang}$", makefile, flags=re.M)
+    site = r"( \$\(if \$\(BROWSER\),site\))?"       # make test BROWSER=1 builds the static site when stale
+    assert re.search(rf"^test: \$\(DEV_STAMP\){torch}{site}$", makefile, flags=re.M)
     assert re.search(r"^\$\(STAMP\):.*requirements\.txt", makefile, flags=re.M)
     assert re.search(r"^\$\(DEV_STAMP\): requirements-dev\.txt \$\(STAMP\)$", makefile, flags=re.M)
     assert "pip install -r requirements-dev.txt" in makefile
@@ -103,19 +107,77 @@ def test_notebooks_are_numbered_and_structured():
         assert "sys.path" not in "".join(c.source for c in nb.cells), path.name
 
 
-def test_clean_checker_catches_and_fixes_a_dirty_notebook(tmp_path):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
-    nb.cells[0].execution_count = 3
-    nb.cells[0].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=3)]
-    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
-    nbformat.write(nb, tmp_path / "x.ipynb")
-    script = str(ROOT / ".ci" / "notebooks_clean.py")
-    dirty = subprocess.run([sys.executable, script, str(tmp_path)], capture_output=True, text=True)
-    assert dirty.returncode == 1
-    assert "cell 0 has outputs" in dirty.stdout and "widget state" in dirty.stdout and "execution count" in dirty.stdout
-    subprocess.run([sys.executable, script, "--fix", str(tmp_path)], check=True, capture_output=True)
-    clean = subprocess.run([sys.executable, script, str(tmp_path)], capture_output=True, text=True)
-    assert clean.returncode == 0 and "1 of 1 notebooks clean" in clean.stdout
+def _make_recipe(target: str) -> list[str]:
+    makefile = (ROOT / "Makefile").read_text()
+    return re.search(rf"^{target}:.*\n((?:\t.*\n)+)", makefile, flags=re.M).group(1).strip().splitlines()
+
+
+def _extra_keys() -> list[str]:
+    """The Makefile's NB_EXTRA_KEYS: the language_info details a run adds, stripped like the outputs."""
+    makefile = (ROOT / "Makefile").read_text()
+    return re.search(r"^NB_EXTRA_KEYS := (.+)$", makefile, flags=re.M).group(1).split()
+
+
+def _executed_looking_copy(folder: Path) -> tuple[Path, list[str]]:
+    """Notebook 00 as a run leaves it: outputs, an execution count, widget state, a cell's run metadata."""
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    ids = [c.id for c in nb.cells]
+    code = next(c for c in nb.cells if c.cell_type == "code")
+    code.execution_count = 3
+    code.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=3)]
+    code.metadata["execution"] = {"iopub.status.busy": "2026-12-04T14:00:00.000000Z"}
+    nb.metadata["language_info"] = {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+                                    "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+                                    "pygments_lexer": "ipython3", "version": "3.11.7"}    # what a kernel writes
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2,
+                                                                              "version_minor": 0}}
+    path = folder / NOTEBOOKS[0].name
+    nbformat.write(nb, path)
+    return path, ids
+
+
+def test_make_check_clean_and_strip_are_nbstripout_keeping_cell_ids(tmp_path):
+    """make check-clean accepts the committed notebooks and refuses a run one; make strip cleans it, ids kept."""
+    pytest.importorskip("nbstripout", reason="nbstripout is a test tool: pip install -r requirements-dev.txt")
+    assert _make_recipe("check-clean") == ["$(NBSTRIPOUT) --verify notebooks/*.ipynb"]
+    assert _make_recipe("strip") == ["$(NBSTRIPOUT) notebooks/*.ipynb"]
+    makefile = (ROOT / "Makefile").read_text()
+    assert 'NBSTRIPOUT = $(BIN)/nbstripout --keep-id --extra-keys "$(NB_EXTRA_KEYS)"' in makefile
+    nbstripout = [sys.executable, "-m", "nbstripout", "--keep-id", "--extra-keys", " ".join(_extra_keys())]
+    committed = subprocess.run(nbstripout + ["--verify"] + [str(p) for p in NOTEBOOKS], capture_output=True, text=True)
+    assert committed.returncode == 0, committed.stdout + committed.stderr
+    path, ids = _executed_looking_copy(tmp_path)
+    dirty = subprocess.run(nbstripout + ["--verify", str(path)], capture_output=True, text=True)
+    assert dirty.returncode == 1 and "would have stripped" in dirty.stdout
+    subprocess.run(nbstripout + [str(path)], check=True)
+    stripped = nbformat.read(path, as_version=4)
+    assert [c.id for c in stripped.cells] == ids and "widgets" not in stripped.metadata
+    assert all(not c.get("outputs") and c.execution_count is None and "execution" not in c.metadata
+               for c in stripped.cells if c.cell_type == "code")
+    assert path.read_text() == NOTEBOOKS[0].read_text()          # exactly the committed file again
+
+
+def test_the_optional_git_filter_in_the_readme_commits_clean_notebooks(tmp_path):
+    """README's git filter: `git add` of a run notebook stores it clean, cell ids kept."""
+    pytest.importorskip("nbstripout", reason="nbstripout is a test tool: pip install -r requirements-dev.txt")
+    readme = (ROOT / "README.md").read_text()
+    config = re.search(r"^\s*git config filter\.nbstripout\.clean '(.+)'$", readme, flags=re.M)
+    assert config and config.group(1) == ".venv/bin/python -m nbstripout --keep-id"
+    assert "*.ipynb filter=nbstripout" in readme
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True, text=True).stdout
+
+    git("init", "-q")
+    git("config", "filter.nbstripout.clean", f"{sys.executable} -m nbstripout --keep-id")
+    keys = re.search(r"^\s*git config filter\.nbstripout\.extrakeys '(.+)'$", readme, flags=re.M)
+    assert keys and keys.group(1).split() == _extra_keys()
+    git("config", "filter.nbstripout.extrakeys", keys.group(1))
+    git("config", "filter.nbstripout.smudge", "cat")
+    (tmp_path / ".git" / "info" / "attributes").write_text("*.ipynb filter=nbstripout\n")
+    path, _ = _executed_looking_copy(tmp_path)
+    git("add", path.name)
+    assert git("show", f":{path.name}") == NOTEBOOKS[0].read_text()
 
 
 def test_package_is_installed_not_path_hacked():
@@ -200,3 +262,31 @@ def test_no_figure_text_below_10_pt_in_the_notebooks_or_the_package():
     small = [(name, m.group(0)) for name, text in sources.items()
              for m in re.finditer(r"\b(?:fontsize|labelsize)\s*=\s*(\d+(?:\.\d+)?)\b", text) if float(m.group(1)) < 10]
     assert not small, small
+
+
+def test_teaching_notes_cover_every_notebook_and_the_readme_points_to_them():
+    teaching = (ROOT / "TEACHING.md").read_text()
+    rows = re.findall(r"^\| (\d\d) [^|]+\| [^|]+\| [^|]+\| [^|]+\|$", teaching, flags=re.M)
+    assert rows == [p.name[:2] for p in NOTEBOOKS]           # one row per notebook, in course order, four columns
+    assert "application:toggle-presentation-mode" in teaching and "rise issues #119 and #126" in teaching
+    assert "make lab LAB_LANG=zh_CN" in teaching
+    readme = (ROOT / "README.md").read_text()
+    assert "## For teachers" in readme and "(TEACHING.md)" in readme.split("## For teachers", 1)[1].split("\n## ")[0]
+
+
+def test_binder_installs_requirements_with_the_cpu_build_and_does_what_make_lab_does():
+    """.binder/ (repo2docker) stays requirements.txt with torch's CPU build, and its postBuild is make's set-up."""
+    binder = requirement_lines(".binder/requirements.txt")
+    assert binder[0] == "--extra-index-url https://download.pytorch.org/whl/cpu"
+    pin = next(l for l in requirement_lines() if l.startswith("torch=="))
+    assert binder[1:] == [pin + "+cpu" if l == pin else l for l in requirement_lines()]
+    post = (ROOT / ".binder" / "postBuild")
+    steps = [l for l in post.read_text().splitlines() if l and not l.startswith(("#", "set "))]
+    assert post.stat().st_mode & 0o111 and post.read_text().startswith("#!/bin/bash")
+    makefile = (ROOT / "Makefile").read_text()
+    for step in steps:
+        assert f"$(BIN)/python -m {step.removeprefix('python -m ')}" in makefile or \
+            f"$(BIN)/python -m {step}" in makefile, step
+    assert (ROOT / ".binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    readme = (ROOT / "README.md").read_text()
+    assert "mybinder.org" in readme and "googlecolab/colabtools#4525" in readme

@@ -254,7 +254,7 @@ def loss_curve_png(train_losses: list[float], val_losses: list[float]) -> bytes:
     train_losses, val_losses = _losses(train_losses, val_losses)
     fig = Figure(figsize=(6, 2.6), layout="constrained")
     plot_losses(fig.add_subplot(), train_losses, val_losses)
-    return figure_png(fig, dpi=70)
+    return figure_png(fig)                     # PANEL_DPI (100): legible on a projector
 
 
 def plot_forecasts(ax: Axes, noisy: np.ndarray, clean: np.ndarray, ev: Evaluation,

@@ -31,7 +31,8 @@ from PIL import Image
 
 from ..validate import check_bool, check_callable, check_in_range, check_instance, check_int
 
-PANEL_DPI = 96     # a CSS inch: a figure's points are the points the page shows (the image is shown at its own size)
+PANEL_DPI = 100    # >= 100 dpi for a projector: shown at its own size, a 10 pt text is 10.4 CSS pt (96 px per inch);
+                   # the widest panel, 7.5 in, is then 750 px, inside LivePanel's 760 px
 MIN_FONT_PT = 10   # no text smaller than this in a panel's figure, at the size shown: legible on a projector
 PNG_COMPRESS_LEVEL = 1   # zlib level 1: a few per cent larger than the default 6, in a third of the time
 

@@ -159,7 +159,7 @@ def test_twenty_fast_moves_end_on_the_right_figure(notebook_01):
     assert_figure_is(page, panel, final)
     img = panel.locator("img").first
     size = img.evaluate("el => [el.complete, el.naturalWidth, el.naturalHeight]")
-    assert size == [True, 720, 441], size     # 7.5 x 4.6 inches at 96 dpi: the whole figure, at its own size
+    assert size == [True, 750, 460], size     # 7.5 x 4.6 inches at 100 dpi: the whole figure, at its own size
 
 
 PANELS_01 = ("gate_values", "gate_from_inputs", "memory")   # notebook 01's live panels, in order
