@@ -14,7 +14,7 @@ does), exports it with nbconvert's lab template, and writes:
   ``requirejs``, ``mathjax`` 2, which nbconvert's templates configure), MathJax
   pruned to what these pages use (``MATHJAX_KEEP``); the widget manager goes to
   ``@jupyter-widgets/`` (``WIDGETS_DIR``). No page loads anything
-  from another site (tests/browser/test_site.py opens every page).
+  from another site (tests/browser/test_site_pages.py opens every page).
 
 Needs Node.js and npm for the vendoring step (``npm ci``), and the course's
 environment for executing the notebooks.

@@ -1,5 +1,5 @@
 """The static site's builder (lstm_course/site.py): what it vendors, prunes and writes. The built site itself is
-opened in Chromium by tests/browser/test_site.py."""
+opened in Chromium by tests/browser/test_site_pages.py."""
 
 import json
 import re

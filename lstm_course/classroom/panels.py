@@ -229,7 +229,7 @@ def noise_view(noise: float, seed: int = SEED) -> View:
     values = {"noise": noise, "noise_floor": noise ** 2, "mse_persistence": persistence_mse(noisy),
               "persistence_expected": 2 * noise ** 2 + persistence_mse(clean)}
     t = np.arange(N_POINTS)
-    with panel_figure("noise_view", (7.8, 2.8), margins=(0.6, 0.4, 1.5, 0.35)) as fig:
+    with panel_figure("noise_view", (7.6, 2.8), margins=(0.6, 0.4, 1.5, 0.35)) as fig:
         ax = fig.add_subplot()
         ax.plot(t[600:], noisy[600:], ".", ms=3, color="#9ca3af", label="noisy data")
         ax.plot(t[600:], clean[600:], color="black", lw=1, label="clean sine")
