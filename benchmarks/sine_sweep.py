@@ -10,6 +10,10 @@ Parts:
   rolling-origin cross-validation over the article's training part (4 folds of
   100 targets, each fold's model trained with early stopping on its own past);
   the test part is never read.
+- ``cv-settings``: the same cross-validation (2 folds, as in the notebook) ranks
+  ``sine.HIGHWAY_GRID`` for the highway LSTM on the article's data and
+  ``sine.MG_GRID`` for part 4's LSTM on Mackey-Glass seed 0: ``HIGHWAY_CONFIG``
+  and ``MG_CONFIG`` are the chosen settings (about a minute).
 - ``sine``: ``sine.sweep`` over ``--seeds`` (data seed, model seed) pairs: the
   baselines, the course LSTM and the LSTM with the ridge AR highway, each as
   mean ± std (min..max) of one-step MSE and free-run RMSE against the clean sine.
@@ -42,7 +46,8 @@ SEEDS = ((42, 0),) + tuple((k, k) for k in range(1, 100))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=10, help="(data seed, model seed) pairs: (42, 0), (1, 1), ...")
-    parser.add_argument("--parts", nargs="+", choices=("cv", "sine", "mg", "gpu"), default=["cv", "sine", "mg", "gpu"])
+    parser.add_argument("--parts", nargs="+", choices=("cv", "cv-settings", "sine", "mg", "gpu"),
+                        default=["cv", "cv-settings", "sine", "mg", "gpu"])
     parser.add_argument("--folds", type=int, default=4)
     args = parser.parse_args()
     if not 1 <= args.seeds <= len(SEEDS):
@@ -60,6 +65,19 @@ def main() -> None:
         for b, v in scores.items():
             print(f"  bias {b}: mean MSE {v.mean():.5f}, folds {np.round(v, 5).tolist()}")
         print(f"  chosen: {best}")
+    if "cv-settings" in args.parts:
+        for label, data, base, grid, chosen in (
+                ("the highway LSTM, the article's data", sine.article_data()[0], sine.HIGHWAY_CONFIG,
+                 sine.HIGHWAY_GRID, sine.HIGHWAY_CONFIG),
+                ("part 4's LSTM, Mackey-Glass seed 0", sine.mackey_glass_data(0)[0], sine.MG_CONFIG,
+                 sine.MG_GRID, sine.MG_CONFIG)):
+            start = time.perf_counter()
+            best, scores = sine.choose_config(data[:sine.TRAIN_SIZE], sine.config_grid(base, grid), folds=2)
+            print(f"\n{label}: {', '.join(grid)} by 2-fold rolling-origin CV ({time.perf_counter() - start:.0f} s):")
+            for key, v in sorted(scores.items(), key=lambda kv: kv[1].mean()):
+                print(f"  {key}: mean MSE {v.mean():.5f}, folds {np.round(v, 5).tolist()}")
+            in_use = tuple(getattr(chosen, name) for name in grid)
+            print(f"  chosen: {best}; the package's setting: {in_use}{'' if best == in_use else '  (DIFFERENT)'}")
     if "sine" in args.parts:
         start = time.perf_counter()
         rows = sine.sweep("sine", seeds, {"course LSTM": sine.CourseConfig(),

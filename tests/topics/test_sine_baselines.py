@@ -279,3 +279,19 @@ def test_the_sweep_trains_on_the_gpu():
     rows = sine.sweep("sine", seeds=((42, 0),), configs={"tiny": TINY}, baselines=False, device="cuda",
                       progress=False)
     assert len(rows) == 1 and np.isfinite(rows[0]["mse_next_clean"])
+
+
+def test_config_grid_is_every_combination_of_course_config_fields():
+    grid = sine.config_grid(sine.MG_CONFIG, sine.MG_GRID)
+    assert len(grid) == 3 * 2 * 2 and grid[(10, 32, 1.0)] == sine.MG_CONFIG
+    assert {c.max_epochs for c in grid.values()} == {sine.MG_CONFIG.max_epochs}   # the rest kept from the base
+    with pytest.raises(ValueError, match=r"grid must name CourseConfig fields, got \['hiden'\]"):
+        sine.config_grid(sine.MG_CONFIG, {"hiden": (8,)})
+    with pytest.raises(TypeError, match="base"):
+        sine.config_grid({"hidden": 8}, sine.MG_GRID)
+
+
+def test_the_cross_validated_settings_come_from_their_grids():
+    """HIGHWAY_CONFIG and MG_CONFIG are points of the grids benchmarks/sine_sweep.py --parts cv-settings ranks."""
+    for config, grid in ((sine.HIGHWAY_CONFIG, sine.HIGHWAY_GRID), (sine.MG_CONFIG, sine.MG_GRID)):
+        assert tuple(getattr(config, name) for name in grid) in sine.config_grid(config, grid)
