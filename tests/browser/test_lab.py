@@ -193,8 +193,9 @@ def test_key_press_to_new_figure_time(notebook_01, k, record_property):
     assert_ran_clean(page, "01")
 
 
-def test_notebook_08_unticking_the_forget_gate_rebuilds_the_cell_without_it(lab, make_page):
-    """Notebook 08's panel: the 'forget gate' checkbox drops the f block (the read-out's parameter count falls)."""
+def test_notebook_08_unticking_coupled_gives_the_cell_its_own_forget_gate(lab, make_page):
+    """Notebook 08's panel starts on the trained CIFG cell; unticking 'coupled' rebuilds it with a forget-gate
+    block of its own (the read-out's parameter count rises from CIFG's to the vanilla cell's)."""
     pg = make_page()
     open_notebook(pg, lab, "08_lstm_variants_measured.ipynb")
     run_all_cells(pg)
@@ -202,9 +203,9 @@ def test_notebook_08_unticking_the_forget_gate_rebuilds_the_cell_without_it(lab,
     panel = notebook(pg).locator(".lstm-live-panel:has(.widget-checkbox)").first
     panel.scroll_into_view_if_needed()
     params = panel.locator(".lstm-value[data-name='parameters']")
-    assert params.inner_text() == signed(parameter_count("vanilla", 2, 16))
-    panel.locator(".widget-checkbox:has-text('forget gate') input").click()
-    want, deadline = signed(parameter_count("NFG", 2, 16)), time.monotonic() + 20
+    assert params.inner_text() == signed(parameter_count("CIFG", 2, 16))
+    panel.locator(".widget-checkbox:has-text('coupled') input").click()
+    want, deadline = signed(parameter_count("vanilla", 2, 16)), time.monotonic() + 20
     while params.inner_text() != want:
-        assert time.monotonic() < deadline, f"after unticking the forget gate the panel shows {params.inner_text()}"
+        assert time.monotonic() < deadline, f"after unticking 'coupled' the panel shows {params.inner_text()}"
         time.sleep(0.1)
