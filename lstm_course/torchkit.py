@@ -10,7 +10,8 @@ idea has one home:
 - ``set_forget_bias``: the LSTM's forget-gate bias, one meaning everywhere;
 - ``optimizer_step``, ``shuffled_batches``, ``train_epoch``, ``mean_loss``:
   the mini-batch loop where the loop is not the lesson;
-- ``best_times``: the fastest of several timed runs, interleaved; ``cpu_model``: the CPU's name for the report.
+- ``best_times``: the fastest of several timed runs, interleaved; ``cpu_model``: the CPU's name for the report;
+- ``spread``: a figure over seeds as mean, standard deviation, min and max.
 
 ``pick_device("auto")`` takes the first of cuda, mps, cpu that this machine
 has. Asking for a device that is not there is a ``ValueError``, never a
@@ -39,6 +40,7 @@ import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -314,6 +316,17 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def spread(values) -> tuple[float, float, float, float]:
+    """A figure measured over seeds: ``(mean, std, min, max)``, std with n - 1 (0.0 for a single value).
+
+    A diverged run's infinity or NaN passes through, so that it shows in the summary.
+    """
+    v = validate.as_real_array("values", values).astype(np.float64)
+    if v.ndim != 1 or len(v) == 0:
+        raise ValueError(f"values must be a 1-D list of at least one measurement, got shape {v.shape}")
+    return float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.0, float(v.min()), float(v.max())
 
 
 def best_times(fns: dict[str, Callable[[], object]], repeats: int = 5, warmup: int = 1) -> dict[str, float]:

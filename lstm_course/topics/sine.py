@@ -54,6 +54,7 @@ from ..torchkit import (
     pick_device,
     predict,
     seed_everything,
+    spread,
     train_epoch,
 )
 from ..validate import (
@@ -841,9 +842,7 @@ def summarize(rows: list[dict]) -> dict[str, dict[str, tuple[float, float, float
     for approach, group in by.items():
         out[approach] = {}
         for key in SWEEP_KEYS:
-            v = np.array([r[key] for r in group], dtype=float)
-            out[approach][key] = (float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.0,
-                                  float(v.min()), float(v.max()))
+            out[approach][key] = spread([r[key] for r in group])
     return out
 
 

@@ -36,12 +36,11 @@ import time
 from dataclasses import dataclass
 from typing import Callable, NamedTuple, Sequence
 
-import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..torchkit import check_generator, make_recurrent, optimizer_step, predict, seed_everything
+from ..torchkit import check_generator, make_recurrent, optimizer_step, predict, seed_everything, spread
 from ..validate import (
     as_tensor,
     check_bool,
@@ -516,9 +515,9 @@ def summary(rows: Sequence[dict]) -> list[dict]:
         groups.setdefault((r["task"], r["variant"]), []).append(r)
     out = []
     for (task, variant), group in groups.items():
-        s = np.array([r["score"] for r in group])
-        out.append({"task": task, "variant": variant, "n": len(s), "params": group[0]["params"], "mean": float(s.mean()),
-                    "std": float(s.std(ddof=1)) if len(s) > 1 else 0.0, "min": float(s.min()), "max": float(s.max())})
+        mean, std, low, high = spread([r["score"] for r in group])
+        out.append({"task": task, "variant": variant, "n": len(group), "params": group[0]["params"], "mean": mean,
+                    "std": std, "min": low, "max": high})
     return out
 
 
