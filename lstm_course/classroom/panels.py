@@ -432,7 +432,8 @@ def variant_view(model: VariantModel, x, target: float | None = None, unit: int 
         ax.set_xticks(range(0, T + 1, max(1, T // 5)))
         ax.set_xlabel("step t")
         ax.legend(loc="lower left", ncol=5, fontsize=MIN_FONT_PT)
-        ax.set_title(f"unit {unit}: " + (", ".join(off) if off else "every switch as the model was trained"))
+        # the switches that differ from the vanilla cell (a gate or activation off, or the gates coupled)
+        ax.set_title(f"unit {unit}: " + (", ".join(off) if off else "vanilla cell, every gate and activation on"))
         png = figure_png(fig)
     params = sum(p.numel() for p in cell.parameters())
     values = {"params": params, "answer": answer, "c_T": float(c_unit[-1]),
