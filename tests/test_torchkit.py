@@ -274,3 +274,13 @@ def test_mean_loss_puts_the_mode_back():
     model = nn.Sequential(nn.Linear(2, 1), nn.Dropout(0.5)).train()
     loss = torchkit.mean_loss(model, nn.functional.mse_loss, torch.ones(3, 2), torch.zeros(3, 1))
     assert model.training and loss == float(nn.functional.mse_loss(model.eval()(torch.ones(3, 2)).detach(), torch.zeros(3, 1)))
+
+
+def test_spread_is_mean_sample_std_min_max_and_keeps_a_diverged_run():
+    assert torchkit.spread([1.0, 2.0, 3.0]) == (2.0, 1.0, 1.0, 3.0)
+    assert torchkit.spread([0.5]) == (0.5, 0.0, 0.5, 0.5)
+    assert torchkit.spread([1.0, float("inf")])[3] == float("inf")
+    with pytest.raises(ValueError, match="values must be a 1-D list of at least one measurement"):
+        torchkit.spread([])
+    with pytest.raises(ValueError, match="values must be an array of numbers"):
+        torchkit.spread(["a"])
