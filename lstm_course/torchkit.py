@@ -326,7 +326,9 @@ def spread(values) -> tuple[float, float, float, float]:
     v = validate.as_real_array("values", values).astype(np.float64)
     if v.ndim != 1 or len(v) == 0:
         raise ValueError(f"values must be a 1-D list of at least one measurement, got shape {v.shape}")
-    return float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.0, float(v.min()), float(v.max())
+    with np.errstate(invalid="ignore"):               # inf - inf in the std: NaN, said by the figure itself
+        std = float(v.std(ddof=1)) if len(v) > 1 else 0.0
+    return float(v.mean()), std, float(v.min()), float(v.max())
 
 
 def best_times(fns: dict[str, Callable[[], object]], repeats: int = 5, warmup: int = 1) -> dict[str, float]:
