@@ -254,14 +254,21 @@ def test_every_data_file_of_the_package_is_declared_for_the_build():
             f"{path.relative_to(ROOT)} is not in [tool.setuptools.package-data] {package!r}"
 
 
-def test_no_figure_text_below_10_pt_in_the_notebooks_or_the_package():
-    """Projector legibility: a literal font size under 10 pt anywhere in a notebook or the package is refused."""
+def test_no_figure_text_below_11_pt_in_the_notebooks_or_the_package():
+    """Projector legibility: a literal font size under MIN_FONT_PT (11 pt) anywhere in a notebook or the package is
+    refused, and every notebook that draws with pyplot gives its figures the course style in its setup cell."""
+    from lstm_course.classroom.views import MIN_FONT_PT
+
     sources = {p.name: p.read_text() for p in (ROOT / "lstm_course").rglob("*.py")}
     for path in NOTEBOOKS:
         sources[path.name] = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
     small = [(name, m.group(0)) for name, text in sources.items()
-             for m in re.finditer(r"\b(?:fontsize|labelsize)\s*=\s*(\d+(?:\.\d+)?)\b", text) if float(m.group(1)) < 10]
+             for m in re.finditer(r"\b(?:fontsize|labelsize)\s*=\s*(\d+(?:\.\d+)?)\b", text) if float(m.group(1)) < MIN_FONT_PT]
     assert not small, small
+    for path in NOTEBOOKS:
+        code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        if any("plt." in c for c in code):
+            assert "\nplots.use_course_style()" in code[0], f"{path.name}: its setup cell must call plots.use_course_style()"
 
 
 def test_teaching_notes_cover_every_notebook_and_the_readme_points_to_them():

@@ -18,6 +18,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangl
 from ..lstm import cell
 from ..lstm.activations import tanh
 from ..validate import check_in_range, check_instance, check_real
+from .views import MIN_FONT_PT
 from .views import signed as signed_text
 
 POS, NEG, GATE, LINE = "#2563eb", "#dc2626", "#f59e0b", "#374151"
@@ -54,7 +55,7 @@ def _gate(ax: Axes, name: str, value: float, label: str, signed: bool = False) -
     else:
         ax.add_artist(Rectangle((x - w / 2, y0), w, value * h, fc=GATE, alpha=0.85, zorder=2))
     ax.text(x, y0 + h + 0.12, label, ha="center", va="bottom", fontsize=11, zorder=4)
-    ax.text(x, y0 - 0.1, signed_text(value, 2) if signed else f"{value:.2f}", ha="center", va="top", fontsize=10)
+    ax.text(x, y0 - 0.1, signed_text(value, 2) if signed else f"{value:.2f}", ha="center", va="top", fontsize=MIN_FONT_PT)
 
 
 def draw_cell(ax: Axes, i_t: float, f_t: float, g_t: float, o_t: float, c_prev: float) -> tuple[float, float]:
@@ -86,7 +87,7 @@ def draw_cell(ax: Axes, i_t: float, f_t: float, g_t: float, o_t: float, c_prev: 
 
     # gates, fed from the [h_{t-1}, x_t] bus
     ax.plot([1.0, 8.1], [BUS_Y, BUS_Y], color=LINE, lw=2)
-    ax.text(1.0, BUS_Y - 0.2, r"$[h_{t-1}, x_t]$", ha="left", va="top", fontsize=10)
+    ax.text(1.0, BUS_Y - 0.2, r"$[h_{t-1}, x_t]$", ha="left", va="top", fontsize=MIN_FONT_PT)
     for name in GATE_X:
         _arrow(ax, (GATE_X[name], BUS_Y), (GATE_X[name], GATE_Y - 0.65), color=LINE)
     _gate(ax, "i", i_t, "$i_t$\ninput")
@@ -101,14 +102,14 @@ def draw_cell(ax: Axes, i_t: float, f_t: float, g_t: float, o_t: float, c_prev: 
     _arrow(ax, (GATE_X["i"], GATE_Y + 0.65), join, alpha=i_t, color=GATE)
     _arrow(ax, (GATE_X["g"], GATE_Y + 0.65), join, g_t)
     _arrow(ax, join, ADD, i_t * g_t)
-    ax.text(join[0] + 0.4, (JOIN_Y + BELT_Y) / 2, signed_text(i_t * g_t, 2), fontsize=10, va="center")
+    ax.text(join[0] + 0.4, (JOIN_Y + BELT_Y) / 2, signed_text(i_t * g_t, 2), fontsize=MIN_FONT_PT, va="center")
 
     # output: tanh(c_t) times o_t becomes h_t
     tanh_node = (TANH_X, 4.25)
     ax.plot([TANH_X, TANH_X], [BELT_Y, tanh_node[1] + 0.3], color=_color(c_t), lw=1.5)
     ax.add_artist(FancyBboxPatch((TANH_X - 0.35, tanh_node[1] - 0.2), 0.7, 0.4, boxstyle="round,pad=0.05",
                                 fc="white", ec=LINE, zorder=3))
-    ax.text(*tanh_node, "tanh", ha="center", va="center", fontsize=10, zorder=4)
+    ax.text(*tanh_node, "tanh", ha="center", va="center", fontsize=MIN_FONT_PT, zorder=4)
     _arrow(ax, (TANH_X, tanh_node[1] - 0.25), MUL_O, float(tanh(c_t)))
     _arrow(ax, (GATE_X["o"], GATE_Y + 0.65), MUL_O, alpha=o_t, color=GATE)
     _node(ax, MUL_O, "×")

@@ -255,7 +255,7 @@ def retrain_view(noise: float, config: CourseConfig = QUICK_CONFIG, device: str 
     noise = float(noise)
     result = train_course(noisy, config, device, progress=False, on_epoch=on_epoch)
     ev = evaluate(result.model, noisy, clean, config.window, noise=noise)
-    with panel_figure("retrain_view", (7.8, 4.6), margins=(0.7, 0.5, 2.2, 0.15)) as fig:
+    with panel_figure("retrain_view", (7.6, 4.6), margins=(0.9, 0.5, 2.0, 0.15)) as fig:
         ax_f, ax_e = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1], gridspec_kw={"hspace": 0.1})
         plot_forecasts(ax_f, noisy, clean, ev)
         plot_forecast_errors(ax_e, clean, ev)

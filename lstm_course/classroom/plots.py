@@ -1,13 +1,16 @@
 """Static pictures for the notebooks: activation curves, per-unit bars, traces over time.
 
 Every function draws on an ``Axes`` it is given, so the notebook decides the
-layout and the same code serves pyplot figures and the widget panels.
+layout and the same code serves pyplot figures and the widget panels. Each
+notebook's setup cell calls ``use_course_style()``, so that its pyplot figures
+have the panels' text size and resolution.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
+import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -17,11 +20,20 @@ from ..lstm.activations import sigmoid, tanh
 from ..topics.gradient_flow import Flow
 from ..topics.sine import TRAIN_SIZE, Evaluation
 from ..validate import as_array, check_bool, check_choice, check_instance, check_int, check_size
-from .views import MIN_FONT_PT, figure_png
+from .views import COURSE_RC, MIN_FONT_PT, course_style, figure_png
 
 SQUASH = {"sigmoid": sigmoid, "tanh": tanh}
 MAX_UNITS, MAX_UNITS_WHY = 64, "units: one labelled marker or bar group each, and more is unreadable"
 MAX_STEPS = 1000
+
+
+def use_course_style() -> None:
+    """Give every pyplot figure from now on the course's text size and resolution (``views.COURSE_RC``).
+
+    11 pt text at 100 dpi: shown at its own size, no text is under 11 pt on
+    the screen at 100 % zoom, legible on a projector.
+    """
+    matplotlib.rcParams.update(COURSE_RC)
 
 
 def _named_series(name: str, series) -> dict:
@@ -62,7 +74,7 @@ def plot_squash(ax: Axes, z: np.ndarray, kind: str = "sigmoid", name: str = "") 
                 mfc="white" if k >= len(UNIT_MARKERS) else "#111827", zorder=3,
                 label=f"unit {k}: z = {_signed(zk)} → {_signed(vk)}")
     # lower right: below both curves wherever z > 0.5, so the legend covers neither the curve nor a point
-    ax.legend(fontsize=10, loc="lower right", ncol=1 if len(z) <= 6 else 2, framealpha=0.9)
+    ax.legend(fontsize=MIN_FONT_PT, loc="lower right", ncol=1 if len(z) <= 6 else 2, framealpha=0.9)
     ax.set_xlabel("pre-activation z", fontsize=11)
     ax.set_ylabel(f"{kind}(z)", fontsize=11)
     ax.set_ylim(-1.1 if kind == "tanh" else -0.05, 1.1 if kind == "tanh" else 1.05)
@@ -252,9 +264,10 @@ def plot_losses(ax: Axes, train_losses: list[float], val_losses: list[float]) ->
 def loss_curve_png(train_losses: list[float], val_losses: list[float]) -> bytes:
     """The loss curve as PNG bytes, drawn on its own Figure (safe in callbacks)."""
     train_losses, val_losses = _losses(train_losses, val_losses)
-    fig = Figure(figsize=(6, 2.6), layout="constrained")
-    plot_losses(fig.add_subplot(), train_losses, val_losses)
-    return figure_png(fig)                     # PANEL_DPI (100): legible on a projector
+    with course_style():                       # 11 pt at 100 dpi, whatever pyplot's settings: legible on a projector
+        fig = Figure(figsize=(6, 2.6), layout="constrained")
+        plot_losses(fig.add_subplot(), train_losses, val_losses)
+        return figure_png(fig)
 
 
 def plot_forecasts(ax: Axes, noisy: np.ndarray, clean: np.ndarray, ev: Evaluation,

@@ -25,15 +25,17 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 import ipywidgets as widgets
+import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
 from ..validate import check_bool, check_callable, check_in_range, check_instance, check_int
 
-PANEL_DPI = 100    # >= 100 dpi for a projector: shown at its own size, a 10 pt text is 10.4 CSS pt (96 px per inch);
-                   # the widest panel, 7.5 in, is then 750 px, inside LivePanel's 760 px
-MIN_FONT_PT = 10   # no text smaller than this in a panel's figure, at the size shown: legible on a projector
+PANEL_DPI = 100    # >= 100 dpi for a projector; the widest panel, 7.6 in, is then 760 px, LivePanel's width
+MIN_FONT_PT = 11   # no text smaller than this in a figure: at 100 dpi shown at its own size (the page's 96 px
+                   # per inch) an 11 pt text is 11 * 100 / 96 = 11.5 pt on the screen at 100 % zoom
+COURSE_RC = {"font.size": MIN_FONT_PT, "figure.dpi": PANEL_DPI, "savefig.dpi": PANEL_DPI}
 PNG_COMPRESS_LEVEL = 1   # zlib level 1: a few per cent larger than the default 6, in a third of the time
 
 
@@ -62,8 +64,20 @@ def figure_png(fig: Figure, dpi: int = PANEL_DPI) -> bytes:
     return buf.getvalue()
 
 
-_FIGURES: dict[str, tuple[Figure, threading.Lock]] = {}
-_FIGURES_LOCK = threading.Lock()
+_FIGURES: dict[str, Figure] = {}
+_DRAW_LOCK = threading.RLock()
+
+
+@contextmanager
+def course_style() -> Iterator[None]:
+    """Draw inside this block with the course's text size and resolution (``COURSE_RC``), whatever pyplot's are.
+
+    matplotlib reads its rc settings when an artist is made, and they are global:
+    the block holds a lock, so one picture is drawn at a time (a callback on
+    another thread waits) and none sees another's settings come and go.
+    """
+    with _DRAW_LOCK, matplotlib.rc_context(COURSE_RC):
+        yield
 
 
 @contextmanager
@@ -73,8 +87,8 @@ def panel_figure(name: str, figsize: tuple[float, float],
     """The Figure kept for the view ``name``, cleared and sized ``figsize`` (inches), for one call's drawing.
 
     Use as ``with panel_figure("memory_view", (7, 3)) as fig: ...`` and render
-    with ``figure_png`` inside the block: the figure is locked to this call
-    until the block ends (a callback on another thread waits). Subplots fill
+    with ``figure_png`` inside the block, which draws in ``course_style``
+    (a callback on another thread waits until the block ends). Subplots fill
     the figure less ``margins`` (left, bottom, right, top, in inches: room
     for tick labels and titles). Fixed margins, not a layout engine: tight
     and constrained layouts measure every text before drawing, which
@@ -96,13 +110,11 @@ def panel_figure(name: str, figsize: tuple[float, float],
     width, height = (check_in_range(f"figsize[{k}]", v, 0.5, 20.0) for k, v in enumerate(figsize))
     left, bottom, right, top = (check_in_range(f"margins[{k}]", v, 0.0, 0.45 * (height if k % 2 else width))
                                 for k, v in enumerate(margins))
-    with _FIGURES_LOCK:
+    with course_style():
         if name not in _FIGURES:
-            fig = Figure(dpi=PANEL_DPI)
-            FigureCanvasAgg(fig)
-            _FIGURES[name] = fig, threading.Lock()
-        fig, lock = _FIGURES[name]
-    with lock:
+            _FIGURES[name] = Figure(dpi=PANEL_DPI)
+            FigureCanvasAgg(_FIGURES[name])
+        fig = _FIGURES[name]
         if not (keep and fig.axes):
             fig.clear()
             fig.set_size_inches(width, height)

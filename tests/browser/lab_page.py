@@ -97,3 +97,22 @@ def key_to_figure_ms(page, slider, img, key: str, timeout_s: float = 60) -> floa
     page.keyboard.press(key)
     return page.evaluate(f"Promise.race([window.__lstmMove, new Promise((_, no) => setTimeout("
                          f"() => no(new Error('no new figure within {timeout_s} s')), {timeout_s * 1000}))])")
+
+
+CLASSROOM_SCREEN = {"width": 1280, "height": 800}   # a common projector; TEACHING.md: file browser hidden (Ctrl+B)
+SHRUNK_IMAGES = """() => { const nb = window.jupyterapp.shell.currentWidget.node;
+  return [...nb.querySelectorAll('.jp-OutputArea-output img')]
+    .filter(e => e.naturalWidth === 0 || e.getBoundingClientRect().width < e.naturalWidth - 0.5)
+    .map(e => [e.naturalWidth, Math.round(e.getBoundingClientRect().width)]); }"""
+
+
+def shrunk_figures(page) -> tuple[int, list]:
+    """On the classroom screen (1280 px wide, file browser hidden): how many figures the notebook shows, and
+    [natural width, shown width] of each one the page shrinks (or that did not load). At its own size a
+    figure's 11 pt text at 100 dpi is 11.5 pt on the screen."""
+    page.set_viewport_size(CLASSROOM_SCREEN)
+    page.evaluate("window.jupyterapp.shell.collapseLeft()")
+    page.wait_for_function("() => window.jupyterapp.shell.leftCollapsed")
+    page.wait_for_timeout(300)                                   # the notebook's relayout
+    total = notebook(page).locator(".jp-OutputArea-output img").count()
+    return total, page.evaluate(SHRUNK_IMAGES)

@@ -18,6 +18,7 @@ from lab_page import (
     open_notebook,
     output_signature,
     run_all_cells,
+    shrunk_figures,
     slider_value,
 )
 
@@ -60,10 +61,18 @@ def assert_control_changes_output(page, area, label: str) -> None:
     assert output_signature(area) != before, f"{label} did not change"
 
 
+def assert_figures_at_their_own_size(page, name: str) -> None:
+    """Projector legibility, measured: on a 1280-px-wide screen no figure is shrunk, so no text is under 11 pt."""
+    total, shrunk = shrunk_figures(page)
+    print(f"\n{name}: {total} figures, none shrunk on a 1280-px screen" if not shrunk else "")
+    assert not shrunk, f"{name}: figures shrunk to fit a 1280-px screen [natural, shown px]: {shrunk}"
+
+
 def _runs_and_its_widgets_respond(lab, page, name):
     open_notebook(page, lab, name)
     run_all_cells(page)
     assert_ran_clean(page, name)
+    assert_figures_at_their_own_size(page, name)
     uses_widgets = "widgets" in (lab.root / name).read_text()
     outputs = widget_outputs(page)
     assert bool(outputs) == uses_widgets, f"{name}: expected widgets: {uses_widgets}, rendered: {len(outputs)}"
@@ -138,6 +147,7 @@ def assert_figure_is(page, panel, values: dict[str, float]) -> None:
 
 def test_notebook_01_runs_clean(notebook_01):
     assert_ran_clean(notebook_01, "01")
+    assert_figures_at_their_own_size(notebook_01, "01")
     assert notebook(notebook_01).locator(".lstm-live-panel").count() == 3
 
 
