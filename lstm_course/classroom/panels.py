@@ -290,7 +290,9 @@ class WhatIfPanel(widgets.VBox):
         self.data = LivePanel(noise_view, {"noise": self.noise})
         self.button = widgets.Button(description="retrain a small model", icon="refresh")
         self.bar = widgets.IntProgress(value=0, min=0, max=config.max_epochs, description="epochs")
-        self.image, self.readout = widgets.Image(format="png"), widgets.HTML()
+        # hidden until the first retraining: an Image with no picture shows as a broken image
+        self.image = widgets.Image(format="png", layout=widgets.Layout(display="none"))
+        self.readout = widgets.HTML()
         self.last: View | None = None
         self.button.on_click(self.retrain)
         super().__init__([self.data, widgets.HBox([self.button, self.bar]), self.readout, self.image])
@@ -307,6 +309,7 @@ class WhatIfPanel(widgets.VBox):
             self.button.disabled = False
         self.bar.value = self.bar.max
         self.image.value, self.readout.value = self.last.png, self.last.html
+        self.image.layout.display = None
         return self.last
 
 

@@ -12,6 +12,8 @@ KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.
 ALL_CELLS_RAN = """() => { const nb = window.jupyterapp.shell.currentWidget.node;
   const p = [...nb.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.textContent);
   return p.length > 0 && p.every(s => /\\[\\d+\\]/.test(s)); }"""
+POLL_MS = 200   # wait_for_function's default polls on every animation frame: 60 evaluations and frames a second,
+                # which for a minute-long Run All costs Chromium more CPU than the notebook's own drawing
 BROKEN_WIDGET_TEXT = ("Loading widget...", "Error displaying widget", "model not found", "Failed to load model")
 
 
@@ -23,15 +25,15 @@ def notebook(page):
 def open_notebook(page, lab, name: str) -> None:
     page.goto(lab.notebook_url(name))
     page.wait_for_selector(f"{NOTEBOOK} .jp-Cell", timeout=60_000)
-    page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+    page.wait_for_function(KERNEL_IDLE, polling=POLL_MS, timeout=60_000)
 
 
 def run_all_cells(page, timeout_s: float = 300) -> float:
     """Run All Cells, wait until every code cell has its number and the kernel is idle; returns seconds."""
     start = time.monotonic()
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(ALL_CELLS_RAN, timeout=timeout_s * 1000)
-    page.wait_for_function(KERNEL_IDLE, timeout=timeout_s * 1000)
+    page.wait_for_function(ALL_CELLS_RAN, polling=POLL_MS, timeout=timeout_s * 1000)
+    page.wait_for_function(KERNEL_IDLE, polling=POLL_MS, timeout=timeout_s * 1000)
     return time.monotonic() - start
 
 
@@ -101,18 +103,18 @@ def key_to_figure_ms(page, slider, img, key: str, timeout_s: float = 60) -> floa
 
 CLASSROOM_SCREEN = {"width": 1280, "height": 800}   # a common projector; TEACHING.md: file browser hidden (Ctrl+B)
 SHRUNK_IMAGES = """() => { const nb = window.jupyterapp.shell.currentWidget.node;
-  return [...nb.querySelectorAll('.jp-OutputArea-output img')]
+  return [...nb.querySelectorAll('.jp-OutputArea-output img')].filter(e => e.getClientRects().length > 0)  // shown
     .filter(e => e.naturalWidth === 0 || e.getBoundingClientRect().width < e.naturalWidth - 0.5)
     .map(e => [e.naturalWidth, Math.round(e.getBoundingClientRect().width)]); }"""
 
 
 def shrunk_figures(page) -> tuple[int, list]:
     """On the classroom screen (1280 px wide, file browser hidden): how many figures the notebook shows, and
-    [natural width, shown width] of each one the page shrinks (or that did not load). At its own size a
+    [natural width, shown width] of each shown one that the page shrinks (or that shows no picture). At its own size a
     figure's 11 pt text at 100 dpi is 11.5 pt on the screen."""
     page.set_viewport_size(CLASSROOM_SCREEN)
     page.evaluate("window.jupyterapp.shell.collapseLeft()")
     page.wait_for_function("() => window.jupyterapp.shell.leftCollapsed")
     page.wait_for_timeout(300)                                   # the notebook's relayout
-    total = notebook(page).locator(".jp-OutputArea-output img").count()
+    total = notebook(page).locator(".jp-OutputArea-output img:visible").count()
     return total, page.evaluate(SHRUNK_IMAGES)

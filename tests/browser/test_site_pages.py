@@ -3,7 +3,7 @@
 Every page: no request fails, no request leaves the site (its scripts, fonts and
 math are served from it), every widget saved in the page is drawn, every formula is
 typeset by MathJax, and the note says how to get a live kernel. The figures
-(requests, widgets, math nodes per page) go to test-artifacts/browser/site.json.
+(requests, widgets, math nodes) of each page go to test-artifacts/browser/site/<page>.json.
 `make test BROWSER=1` builds the site first when it is stale; SITE_DIR points the
 test at another build.
 """
@@ -23,7 +23,6 @@ from conftest import ARTIFACTS, ROOT
 
 SITE = Path(os.environ.get("SITE_DIR", ROOT / "build" / "site"))
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
-FIGURES: dict[str, dict] = {}
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -31,7 +30,7 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site_url():
     if not (SITE / "index.html").exists():
         pytest.fail(f"no site at {SITE}: build it with `make site` (make test BROWSER=1 does it when stale)")
@@ -39,8 +38,6 @@ def site_url():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "site.json").write_text(json.dumps(FIGURES, indent=1) + "\n")
 
 
 def open_recorded(page, url: str) -> dict[str, list]:
@@ -60,8 +57,7 @@ def test_the_index_lists_every_notebook_in_course_order(page, site_url):
     assert not seen["failed"] and not seen["errors"]
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_every_page_renders_offline(page, site_url, notebook):
+def _page_renders_offline(page, site_url, notebook):
     name = notebook.replace(".ipynb", ".html")
     seen = open_recorded(page, f"{site_url}/{name}")
     views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
@@ -77,8 +73,10 @@ def test_every_page_renders_offline(page, site_url, notebook):
     math_errors = page.locator(".noError, .MathJax_Error, .mjx-merror").count()
     untypeset = page.locator(".jp-RenderedMarkdown").evaluate_all(
         "els => els.filter(e => /\\$\\$|\\\\frac|\\\\odot/.test(e.innerText)).length")
-    FIGURES[name] = {"requests": len(seen["requests"]), "widget views": views, "drawn": drawn,
-                     "widget images": images, "math nodes": math}
+    figures = {"requests": len(seen["requests"]), "widget views": views, "drawn": drawn,
+               "widget images": images, "math nodes": math}
+    (ARTIFACTS / "site").mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "site" / f"{name}.json").write_text(json.dumps(figures) + "\n")
 
     assert not seen["failed"] and not seen["errors"], seen["failed"] + seen["errors"]
     outside = [u for u in seen["requests"] if not u.startswith((site_url + "/", "data:", "blob:", "about:"))]
@@ -89,3 +87,17 @@ def test_every_page_renders_offline(page, site_url, notebook):
     assert "live Python kernel" in note and "make lab" in note and notebook in note
     if notebook.startswith("01"):
         assert views >= 3 and images >= 3                # the three panels of notebook 01 show their pictures
+
+
+def _page_test_class(notebook: str) -> type:
+    """One class per page: --dist loadscope sends each class to a free worker, so the pages spread over both
+    workers (a module of parametrized tests would run whole on one, after the notebooks)."""
+    def test_page_renders_offline(self, page, site_url):
+        _page_renders_offline(page, site_url, notebook)
+
+    return type(f"TestPage_{notebook[:-6]}", (), {"test_page_renders_offline": test_page_renders_offline})
+
+
+for _notebook in NOTEBOOKS:
+    _cls = _page_test_class(_notebook)
+    globals()[_cls.__name__] = _cls

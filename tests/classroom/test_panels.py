@@ -277,11 +277,13 @@ def test_noise_slider_recomputes_floor_and_persistence():
 def test_retrain_button_trains_and_shows_the_result():
     config = CourseConfig(window=10, hidden=8, max_epochs=3, patience=5, val_size=50)
     panel = panels.WhatIfPanel(noise=0.2, config=config, device="cpu")
+    assert panel.image.value == b"" and panel.image.layout.display == "none"     # no broken image before training
     panel.button.click()
     values = panel.last.values
     assert values["noise"] == 0.2 and values["epochs"] == 3 and panel.bar.value == 3
     assert values["noise_floor"] == pytest.approx(0.04)
     assert panel.image.value == panel.last.png and "free-run RMSE" in panel.readout.value
+    assert panel.image.layout.display is None
     assert not panel.button.disabled
 
 
