@@ -2,7 +2,8 @@
 
 A view function takes slider values as keyword arguments and returns a
 ``View``. It draws on its own ``matplotlib.figure.Figure`` (never pyplot's
-global state), so it is safe to call from a widget callback on any thread.
+figures), in the course's text size and resolution (``course_style``), so it
+is safe to call from a widget callback on any thread.
 ``LivePanel`` wires sliders to a view function; the notebooks only create the
 sliders. The view functions themselves are in ``panels``.
 
@@ -73,8 +74,10 @@ def course_style() -> Iterator[None]:
     """Draw inside this block with the course's text size and resolution (``COURSE_RC``), whatever pyplot's are.
 
     matplotlib reads its rc settings when an artist is made, and they are global:
-    the block holds a lock, so one picture is drawn at a time (a callback on
-    another thread waits) and none sees another's settings come and go.
+    the block holds a lock, so the course draws one picture at a time (a
+    callback on another thread waits). On leaving, every rc setting is restored
+    to what it was on entering: pyplot code running on another thread at that
+    moment, outside this lock, would lose a change it made meanwhile.
     """
     with _DRAW_LOCK, matplotlib.rc_context(COURSE_RC):
         yield

@@ -101,20 +101,29 @@ def key_to_figure_ms(page, slider, img, key: str, timeout_s: float = 60) -> floa
                          f"() => no(new Error('no new figure within {timeout_s} s')), {timeout_s * 1000}))])")
 
 
-CLASSROOM_SCREEN = {"width": 1280, "height": 800}   # a common projector; TEACHING.md: file browser hidden (Ctrl+B)
+CLASSROOM_SCREEN = {"width": 1280, "height": 800}   # a common projector
 SHRUNK_IMAGES = """() => { const nb = window.jupyterapp.shell.currentWidget.node;
   return [...nb.querySelectorAll('.jp-OutputArea-output img')].filter(e => e.getClientRects().length > 0)  // shown
     .filter(e => e.naturalWidth === 0 || e.getBoundingClientRect().width < e.naturalWidth - 0.5)
     .map(e => [e.naturalWidth, Math.round(e.getBoundingClientRect().width)]); }"""
+TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"   # a relayout drawn
 
 
 def shrunk_figures(page) -> tuple[int, list]:
-    """On the classroom screen (1280 px wide, file browser hidden): how many figures the notebook shows, and
-    [natural width, shown width] of each shown one that the page shrinks (or that shows no picture). At its own size a
-    figure's 11 pt text at 100 dpi is 11.5 pt on the screen."""
+    """In the classroom layout TEACHING.md gives (a 1280-px-wide screen, file browser hidden, presentation mode):
+    how many figures the notebook shows, and [natural width, shown width] of each shown one that the page shrinks
+    (or that shows no picture). At its own size a figure's 11 pt text at 100 dpi is 11.5 pt on the screen.
+    The page's size and JupyterLab's layout are put back afterwards."""
+    size = page.viewport_size
     page.set_viewport_size(CLASSROOM_SCREEN)
     page.evaluate("window.jupyterapp.shell.collapseLeft()")
-    page.wait_for_function("() => window.jupyterapp.shell.leftCollapsed")
-    page.wait_for_timeout(300)                                   # the notebook's relayout
-    total = notebook(page).locator(".jp-OutputArea-output img:visible").count()
-    return total, page.evaluate(SHRUNK_IMAGES)
+    page.evaluate("window.jupyterapp.commands.execute('application:toggle-presentation-mode')")
+    try:
+        page.wait_for_function("() => window.jupyterapp.shell.leftCollapsed && window.jupyterapp.shell.presentationMode")
+        page.evaluate(TWO_FRAMES)
+        total = notebook(page).locator(".jp-OutputArea-output img:visible").count()
+        return total, page.evaluate(SHRUNK_IMAGES)
+    finally:
+        page.evaluate("window.jupyterapp.commands.execute('application:toggle-presentation-mode')")
+        page.evaluate("window.jupyterapp.shell.expandLeft()")
+        page.set_viewport_size(size)

@@ -373,38 +373,29 @@ def _variant_case():
     return panels.variant_view, dict(model=V.VariantModel("vanilla", 2, 4), x=x, target=float(y), unit=1, marks=(2, 15))
 
 
-EVERY_PANEL = {   # every view a panel shows -> (view, arguments)
-    **{view.__name__: (view, args[0]) for view, args in PURE_CASES.items()},
-    "gradient_flow_view T=300": (panels.gradient_flow_view, dict(T=300, forget_bias=1.0)),
-    "shape_explorer_view 1 layer": (panels.shape_explorer_view, dict(seq_len=3, batch=2, input_size=5, hidden_size=6,
-                                                                     num_layers=1, bidirectional=False, batch_first=False)),
-    "unit_text_view": (panels.unit_text_view, dict(unit=0, colour_by="c_t", activity=_text_activity())),
-    "variant_view": _variant_case(),
-    "retrain_view": (panels.retrain_view, dict(noise=0.1, config=CourseConfig(window=10, hidden=4, max_epochs=1))),
+EVERY_PANEL = {   # every view a panel shows -> a function giving (view, arguments), called when its test runs
+    **{view.__name__: (lambda view=view, args=args: (view, args[0])) for view, args in PURE_CASES.items()},
+    "gradient_flow_view T=300": lambda: (panels.gradient_flow_view, dict(T=300, forget_bias=1.0)),
+    "shape_explorer_view 1 layer": lambda: (panels.shape_explorer_view, dict(
+        seq_len=3, batch=2, input_size=5, hidden_size=6, num_layers=1, bidirectional=False, batch_first=False)),
+    "unit_text_view": lambda: (panels.unit_text_view, dict(unit=0, colour_by="c_t", activity=_text_activity())),
+    "variant_view": _variant_case,
+    "retrain_view": lambda: (panels.retrain_view, dict(noise=0.1, config=CourseConfig(window=10, hidden=4, max_epochs=1))),
 }
 
 
 @pytest.mark.parametrize("name", list(EVERY_PANEL))
-def test_no_text_in_a_panel_is_under_11_pt_at_the_size_shown(name, monkeypatch):
-    """Drawn at 100 dpi and shown at its own size (the page's 96 px per inch), no text is under MIN_FONT_PT = 11 pt,
-    11.5 pt on the screen at 100 % zoom, whatever pyplot's own settings are."""
+def test_no_text_in_a_panel_is_under_11_pt_at_the_size_shown(name, drawn_text_sizes, monkeypatch):
+    """Drawn at 100 dpi and shown at its own size (the page's 96 px per inch), no font size is under
+    MIN_FONT_PT = 11 pt (11.5 pt on the screen at 100 % zoom), whatever pyplot's own settings are."""
     import matplotlib
-    from matplotlib.text import Text
 
-    sizes = {}
-    draw = Text.draw
-
-    def record(self, renderer):
-        if self.get_visible() and self.get_text():
-            sizes[self.get_text()] = self.get_fontsize()
-        return draw(self, renderer)
-
-    monkeypatch.setattr(Text, "draw", record)
+    view, args = EVERY_PANEL[name]()
     monkeypatch.setitem(matplotlib.rcParams, "font.size", 6.0)       # a learner's small default: the panels ignore it
-    view, args = EVERY_PANEL[name]
     png = view(**args).png
     width = int.from_bytes(png[16:20], "big")
-    assert sizes and min(sizes.values()) >= views.MIN_FONT_PT >= 11, sorted(sizes.items(), key=lambda kv: kv[1])[:3]
+    assert drawn_text_sizes and min(size for _, size in drawn_text_sizes) >= views.MIN_FONT_PT >= 11, \
+        sorted(drawn_text_sizes, key=lambda ts: ts[1])[:3]
     assert views.PANEL_DPI >= 100 and width <= 760                   # LivePanel's width: shown at its own size
 
 

@@ -1,30 +1,18 @@
-"""The notebooks' static pictures on a projector: after ``use_course_style()`` no text in them is under 11 pt."""
+"""The notebooks' static pictures on a projector: after ``use_course_style()`` no font size in them is under 11 pt.
+
+Each ``plots`` function is drawn once on sample inputs; text that a notebook cell adds itself is checked in the
+browser tests (no figure shrunk) and by tests/test_repository.py (no literal font size under 11).
+"""
 
 import matplotlib
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.text import Text
 
 from lstm_course.classroom import plots, views
 from lstm_course.topics import gradient_flow as gf
 from lstm_course.topics import sine
-
-
-@pytest.fixture
-def drawn_text_sizes(monkeypatch):
-    """The font size (pt) of every non-empty text drawn while the test runs, by its text."""
-    sizes: dict[str, float] = {}
-    draw = Text.draw
-
-    def record(self, renderer):
-        if self.get_visible() and self.get_text():
-            sizes[self.get_text()] = self.get_fontsize()
-        return draw(self, renderer)
-
-    monkeypatch.setattr(Text, "draw", record)
-    return sizes
 
 
 def _ev():
@@ -56,8 +44,8 @@ def test_after_use_course_style_no_text_is_under_11_pt(name, drawn_text_sizes):
         PICTURES[name](fig)
         FigureCanvasAgg(fig).draw()
     assert fig.dpi == views.PANEL_DPI >= 100
-    assert drawn_text_sizes and min(drawn_text_sizes.values()) >= views.MIN_FONT_PT >= 11, \
-        sorted(drawn_text_sizes.items(), key=lambda kv: kv[1])[:3]
+    assert drawn_text_sizes and min(size for _, size in drawn_text_sizes) >= views.MIN_FONT_PT >= 11, \
+        sorted(drawn_text_sizes, key=lambda ts: ts[1])[:3]
 
 
 def test_without_the_course_style_the_check_sees_small_text(drawn_text_sizes):
@@ -66,11 +54,11 @@ def test_without_the_course_style_the_check_sees_small_text(drawn_text_sizes):
         fig = Figure()
         PICTURES["plot_losses"](fig)
         FigureCanvasAgg(fig).draw()
-    assert min(drawn_text_sizes.values()) == 10.0 < views.MIN_FONT_PT
+    assert min(size for _, size in drawn_text_sizes) == 10.0 < views.MIN_FONT_PT
 
 
 def test_the_loss_curve_png_is_drawn_in_the_course_style_whatever_pyplot_says(drawn_text_sizes):
     with matplotlib.rc_context({"font.size": 6.0, "figure.dpi": 50}):
         png = plots.loss_curve_png([0.5, 0.2], [0.4, 0.3])
-    assert min(drawn_text_sizes.values()) >= views.MIN_FONT_PT
+    assert min(size for _, size in drawn_text_sizes) >= views.MIN_FONT_PT
     assert int.from_bytes(png[16:20], "big") == 6 * views.PANEL_DPI     # 6 inches wide at 100 dpi
