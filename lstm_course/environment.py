@@ -144,6 +144,18 @@ def read_requirements(path: Path = REQUIREMENTS) -> list[str]:
     return [line for line in lines if line and not line.startswith("-r ")]
 
 
+def course_requirements() -> list[str]:
+    """requirements.txt's lines: from the file beside the package (a checkout), else from the installed
+    package's metadata, which carries the same lines (pyproject.toml reads them at build time); [] if neither."""
+    if REQUIREMENTS.is_file():
+        return read_requirements()
+    try:
+        declared = metadata.requires("lstm_course") or []
+    except metadata.PackageNotFoundError:
+        return []
+    return [line for line in declared if "extra ==" not in line]
+
+
 def package_checks(requirements: list[str]) -> list[SetupCheck]:
     """One check per requirement line (e.g. ``["numpy>=2.0,<3"]``): installed, and at a version it allows."""
     from packaging.requirements import InvalidRequirement, Requirement
@@ -264,10 +276,10 @@ def setup_checks() -> list[SetupCheck]:
     py = sys.version_info
     here = f"this kernel's environment ({sys.prefix})"
     checks = [SetupCheck("Python", py >= (3, 10), sys.version.split()[0], "install Python 3.10 or newer", where=here)]
-    if not REQUIREMENTS.exists():
-        return checks + [SetupCheck("requirements.txt", False, "not found next to lstm_course",
+    lines = course_requirements()
+    if not lines:
+        return checks + [SetupCheck("requirements.txt", False, "not found next to lstm_course, nor in its metadata",
                                     "install the course from its repository: pip install -e .", where=here)]
-    lines = read_requirements()
     kernel = [line for line in lines if _requirement_name(line) in KERNEL_PACKAGES]
     checks += [replace(c, where=here) for c in package_checks(kernel)]
     if all(c.ok for c in checks if c.name == "torch"):

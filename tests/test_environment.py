@@ -258,3 +258,31 @@ def test_bad_locales_are_named(call, error, message):
 def test_make_lab_lab_lang_runs_the_language_option():
     makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
     assert "$(BIN)/python -m lstm_course.environment --lab-language $(LAB_LANG)" in makefile
+
+
+def test_an_installed_copy_without_its_checkout_reads_the_requirements_from_its_metadata(monkeypatch, tmp_path):
+    """pip install . (no requirements.txt beside the package): notebook 00 checks the same lines, from the metadata."""
+    with_file = {c.name: (c.ok, c.required) for c in environment.setup_checks() if c.name != "JupyterLab widget setting"}
+    lines = environment.read_requirements()
+    monkeypatch.setattr(environment, "REQUIREMENTS", tmp_path / "requirements.txt")     # not there
+    monkeypatch.setattr(environment.metadata, "requires", lambda name: [*lines, 'pytest; extra == "dev"'])
+    from_metadata = {c.name: (c.ok, c.required) for c in environment.setup_checks()
+                     if c.name != "JupyterLab widget setting"}
+    assert environment.course_requirements() == lines
+    assert {n: v for n, v in from_metadata.items() if v[1]} == {n: v for n, v in with_file.items() if v[1]}
+    assert "requirements.txt" not in from_metadata
+
+    def not_installed(name):
+        raise environment.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(environment.metadata, "requires", not_installed)
+    missing = [c for c in environment.setup_checks() if c.name == "requirements.txt"]
+    assert len(missing) == 1 and not missing[0].ok and missing[0].required and "pip install -e ." in missing[0].fix
+
+
+def test_the_package_declares_requirements_txt_as_its_dependencies():
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is in Python 3.11+")
+
+    project = tomllib.loads((environment.REQUIREMENTS.parent / "pyproject.toml").read_text())
+    assert project["project"]["dynamic"] == ["dependencies"] and "dependencies" not in project["project"]
+    assert project["tool"]["setuptools"]["dynamic"]["dependencies"] == {"file": ["requirements.txt"]}
