@@ -315,6 +315,7 @@ class WhatIfPanel(widgets.VBox):
 
 # ---------------------------------------------------------------- notebook 09
 
+GATE_COLOURS = {"i_t": "#16a34a", "f_t": "#dc2626", "g_t": "#9ca3af", "o_t": "#7c3aed"}   # notebooks 08 and 09
 TEXT_VIEW_CHARS = 400   # the most characters one text view shows: more does not fit the page
 
 
@@ -369,7 +370,7 @@ def unit_text_view(unit: int, colour_by: str, activity: UnitActivity, start: int
     steps = np.arange(start, stop)
     with panel_figure("unit_text_view", (7.5, 2.6), margins=(0.5, 0.5, 0.15, 0.35)) as fig:
         ax = fig.add_subplot()
-        for k, (name, colour) in enumerate(zip(("i_t", "f_t", "g_t", "o_t"), ("#16a34a", "#dc2626", "#9ca3af", "#7c3aed"))):
+        for k, (name, colour) in enumerate(GATE_COLOURS.items()):     # torch's gate order, i f g o
             ax.plot(steps, activity.gates[start:stop, k, unit], color=colour, lw=1, label=name)
         ax.plot(steps, np.tanh(activity.c[start:stop, unit]), color="black", lw=1.5, label="tanh(c_t)")
         ax.set_ylim(-1.05, 1.05)
@@ -385,7 +386,6 @@ def unit_text_view(unit: int, colour_by: str, activity: UnitActivity, start: int
 
 # ---------------------------------------------------------------- notebook 08
 
-GATE_COLOURS = {"i_t": "#16a34a", "f_t": "#dc2626", "g_t": "#9ca3af", "o_t": "#7c3aed"}   # notebook 09's too
 
 
 def variant_view(model: VariantModel, x, target: float | None = None, unit: int = 0, marks: tuple[int, ...] = (),
